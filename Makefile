@@ -1,0 +1,33 @@
+# Two commands do all set-up on a fresh Debian 12 machine: `make run` and `make test`.
+.PHONY: all deps build run test test-release test-asan bench clean
+
+all: build
+
+deps:
+	@scripts/install-deps.sh
+
+build: deps
+	cmake --preset release >/dev/null
+	cmake --build --preset release
+
+run: build
+	./build/release/tools/websock/websock
+
+test: deps test-release test-asan
+
+test-release:
+	cmake --preset release >/dev/null
+	cmake --build --preset release
+	ctest --preset release
+
+# ASan + UBSan build (clang) of every test, plus a bounded run of each libFuzzer target.
+test-asan:
+	cmake --preset asan >/dev/null
+	cmake --build --preset asan
+	ctest --preset asan
+
+bench: build
+	@bench/run.sh
+
+clean:
+	rm -rf build

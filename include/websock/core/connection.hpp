@@ -1,0 +1,201 @@
+// The sans-I/O RFC 6455 engine: bytes in, events and bytes out. No sockets, threads or clocks.
+//
+// Receiving: hand receive() whatever bytes arrived, in any split. It unmasks in place, validates, and
+// returns at the first event (message, ping, pong, close, error) with the number of bytes it consumed;
+// call again with the rest. When it returns event_type::none it has consumed everything: partial
+// frames are kept inside, so the caller may reuse its read buffer. Event payloads view either the
+// caller's buffer or the engine's own and stay valid until the next call on the connection.
+//
+// Sending: send*() append complete frames to the outbox (pending_output / consume_output), together
+// with the automatic pongs and close replies, so one write carries everything queued. start_frame()
+// is the zero-copy alternative: it returns just the header and the caller writes the payload.
+//
+// Invariants:
+//  1. After a protocol error the connection is failed: receive() consumes and ignores all input,
+//     sends fail with errc::connection_failed, and (with auto_close) the close frame carrying the
+//     error's close code is in the outbox.
+//  2. After a close frame is received, later input is ignored (RFC 6455 5.5.1: no data after close).
+//  3. After our close frame is sent, only pongs may follow... and nothing follows at all once both
+//     closes have crossed.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <span>
+#include <string_view>
+#include <vector>
+
+#include "websock/core/close.hpp"
+#include "websock/core/error.hpp"
+#include "websock/core/frame.hpp"
+#include "websock/core/random.hpp"
+#include "websock/core/utf8.hpp"
+
+namespace websock::core {
+
+enum class role : std::uint8_t { client, server };
+enum class message_kind : std::uint8_t { text, binary };
+
+struct connection_options {
+  role endpoint_role = role::server;
+  // Largest message accepted (sum of its frames' payloads). 1009 beyond it.
+  std::uint64_t max_message_size = 64u << 20;
+  // Largest single frame payload accepted. 1009 beyond it.
+  std::uint64_t max_frame_size = std::uint64_t{1} << 62;
+  // true: each message event is a whole message. false: message events are pieces as they arrive,
+  // the last one flagged `last` (what websocket.h, WinHTTP and IIS hand out).
+  bool assemble_messages = true;
+  // Queue a pong for each ping received.
+  bool auto_pong = true;
+  // Answer a received close, and send a close frame when the connection fails.
+  bool auto_close = true;
+  // Check text messages and close reasons for UTF-8.
+  bool validate_utf8 = true;
+  // Accept frames whose MASK bit is wrong for our role (websocket.h's DISABLE_MASKING, server side).
+  bool accept_wrong_masking = false;
+  // Client only: mask with the all-zero key instead of a random one (websocket.h DISABLE_MASKING).
+  bool zero_mask_key = false;
+  // RSV bits a negotiated extension gives meaning to, in wire position (rsv1_bit for deflate).
+  std::uint8_t allowed_rsv = 0;
+  random_source random = openssl_random();
+};
+
+enum class event_type : std::uint8_t {
+  none,     // all input consumed, nothing to report
+  message,  // a message, or with assemble_messages=false a piece of one
+  ping,
+  pong,
+  close,    // the peer's close frame, or the loss of the transport (code 1006)
+  error,    // protocol violation: the connection is failed
+};
+
+struct event {
+  event_type type = event_type::none;
+  message_kind kind = message_kind::binary;  // message
+  bool last = true;                          // message: this piece ends the message
+  std::uint8_t rsv = 0;                      // message: RSV bits of the message's first frame
+  std::uint16_t code = 0;                    // close: received status; error: code we fail with
+  errc error = errc::ok;                     // error
+  std::span<const std::byte> payload;        // message bytes, ping/pong payload, close reason
+
+  std::string_view text() const noexcept {
+    return {reinterpret_cast<const char*>(payload.data()), payload.size()};
+  }
+};
+
+struct receive_result {
+  std::size_t consumed = 0;
+  event ev;
+};
+
+// A frame started with start_frame(): write header, then the payload (masked with `mask` from
+// payload offset 0 when `masked`).
+struct outgoing_frame {
+  encoded_header header;
+  bool masked = false;
+  mask_key mask{};
+};
+
+class connection {
+ public:
+  explicit connection(connection_options options = {});
+
+  connection(const connection&) = delete;
+  connection& operator=(const connection&) = delete;
+  connection(connection&&) noexcept = default;
+  connection& operator=(connection&&) noexcept = default;
+
+  // ---- receiving ----
+  receive_result receive(std::span<std::byte> input);
+  // The transport ended. Returns the close event the application should see: 1006 if no close frame
+  // was received (and marks the connection closed), or type none if the close was already reported.
+  event transport_closed() noexcept;
+
+  // ---- sending into the outbox ----
+  errc send(message_kind kind, std::span<const std::byte> payload);
+  errc send(std::string_view text) { return send(message_kind::text, as_bytes(text)); }
+  // One frame of a fragmented message; `last` ends it. The first call chooses the kind.
+  errc send_fragment(message_kind kind, std::span<const std::byte> payload, bool last);
+  errc send_ping(std::span<const std::byte> payload = {});
+  errc send_pong(std::span<const std::byte> payload = {});
+  // code == close_code::no_status sends an empty close frame (the reason must then be empty).
+  errc send_close(std::uint16_t code = close_code::normal, std::string_view reason = {});
+
+  // ---- zero-copy sending ----
+  // Validates and records a frame of `payload_size` bytes like the send*() calls, but returns its
+  // header instead of queueing it. `op` is text/binary (continuation chosen automatically while a
+  // message is open), ping, pong or close. For close the caller must pass a payload that
+  // check_close_to_send() accepted.
+  errc start_frame(opcode op, bool fin, std::uint64_t payload_size, outgoing_frame& out);
+  static errc check_close_to_send(std::uint16_t code, std::string_view reason) noexcept;
+
+  // ---- the outbox ----
+  std::span<const std::byte> pending_output() const noexcept {
+    return {outbox_.data() + outbox_head_, outbox_.size() - outbox_head_};
+  }
+  void consume_output(std::size_t n) noexcept;
+  bool has_output() const noexcept { return outbox_head_ < outbox_.size(); }
+
+  // ---- state ----
+  role endpoint_role() const noexcept { return options_.endpoint_role; }
+  bool close_sent() const noexcept { return close_sent_; }
+  bool close_received() const noexcept { return close_received_; }
+  bool failed() const noexcept { return failure_ != errc::ok; }
+  errc failure() const noexcept { return failure_; }
+  bool in_outgoing_message() const noexcept { return send_in_message_; }
+  // Both closes crossed (or we failed): the server should close TCP once the outbox is written
+  // (RFC 6455 7.1.1); a client waits for the server to do so, with a timeout of the caller's.
+  bool closing_complete() const noexcept { return (close_sent_ && close_received_) || failed(); }
+  bool should_close_transport() const noexcept {
+    return closing_complete() && !has_output() &&
+           (options_.endpoint_role == role::server || failed());
+  }
+  const connection_options& options() const noexcept { return options_; }
+
+  static std::span<const std::byte> as_bytes(std::string_view s) noexcept {
+    return {reinterpret_cast<const std::byte*>(s.data()), s.size()};
+  }
+
+ private:
+  enum class parse_state : std::uint8_t { header, payload, ignoring };
+
+  event fail(errc e);
+  bool parse_header(std::span<std::byte>& input, std::size_t& consumed, errc& error);
+  errc check_header();
+  event control_frame_complete();
+  errc append_frame(opcode op, bool fin, std::span<const std::byte> payload);
+  void next_mask(mask_key& key);
+
+  connection_options options_;
+
+  // Receive side.
+  parse_state state_ = parse_state::header;
+  std::uint8_t header_have_ = 0;
+  std::uint8_t header_need_ = 2;
+  std::array<std::byte, max_frame_header> header_buf_{};
+  frame_header frame_{};
+  std::uint64_t frame_remaining_ = 0;   // payload bytes of the current frame not yet seen
+  std::uint64_t frame_offset_ = 0;      // payload bytes of the current frame already seen
+  bool in_message_ = false;             // a fragmented data message is open
+  message_kind message_kind_ = message_kind::binary;
+  std::uint8_t message_rsv_ = 0;
+  std::uint64_t message_size_ = 0;
+  utf8_validator utf8_;
+  std::vector<std::byte> message_buf_;  // assembly of messages that do not arrive in one piece
+  std::array<std::byte, max_control_payload> control_buf_{};
+  std::size_t control_have_ = 0;
+  bool close_received_ = false;
+  bool close_reported_ = false;
+  errc failure_ = errc::ok;
+
+  // Send side.
+  bool send_in_message_ = false;
+  message_kind send_kind_ = message_kind::binary;
+  bool close_sent_ = false;
+  std::vector<std::byte> outbox_;
+  std::size_t outbox_head_ = 0;
+  std::array<std::byte, 64> random_pool_{};
+  std::size_t random_left_ = 0;
+};
+
+}  // namespace websock::core

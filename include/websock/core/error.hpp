@@ -1,0 +1,76 @@
+// Every way the protocol core can refuse input or an API call: one value per violation,
+// each mapped to the close code RFC 6455 section 7.4.1 prescribes.
+#pragma once
+
+#include <cstdint>
+#include <system_error>
+
+namespace websock::core {
+
+enum class errc : int {
+  ok = 0,
+
+  // Frame layer (RFC 6455 section 5.2).
+  reserved_bits = 1,          // RSV1-3 set without an extension that defines them
+  reserved_opcode,            // opcodes 3-7 and 11-15
+  fragmented_control_frame,   // control frame with FIN clear (5.5)
+  control_frame_too_large,    // control payload over 125 bytes (5.5)
+  non_minimal_length,         // 16/64-bit length where a shorter form fits (5.2)
+  length_msb_set,             // 64-bit length with the most significant bit set (5.2)
+  unmasked_frame,             // client-to-server frame without MASK (5.1)
+  masked_frame,               // server-to-client frame with MASK (5.1)
+  unexpected_continuation,    // continuation frame with no message open (5.4)
+  expected_continuation,      // new data frame while a message is open (5.4)
+  frame_too_large,            // frame payload over the configured max_frame_size
+  message_too_large,          // message over the configured max_message_size
+  invalid_utf8,               // text payload is not UTF-8 (8.1)
+
+  // Close frames (5.5.1, 7.4).
+  close_payload_too_short,    // close payload of exactly one byte
+  invalid_close_code,         // code not valid on the wire (0-999, 1004-1006, 1015, 1016-2999, 5000+)
+  invalid_close_reason,       // close reason is not UTF-8
+
+  // Calls that the state or the arguments do not allow.
+  send_after_close,           // data frame after our close frame
+  connection_failed,          // the connection already failed; nothing more goes through
+  close_reason_too_long,      // reason over 123 bytes
+  control_payload_too_long,   // ping/pong payload over 125 bytes
+  message_kind_mismatch,      // fragment of a different kind than the open message
+  no_message_in_progress,     // continuation send with no message open
+  bad_close_code_to_send,     // 1005, 1006, 1015 or otherwise invalid code passed to send_close
+
+  // Opening handshake (section 4).
+  http_malformed = 100,       // not a parsable HTTP/1.1 head
+  http_header_too_large,      // head over max_header_bytes
+  http_too_many_headers,      // more than max_header_count fields
+  http_bad_method,            // request method other than GET
+  http_bad_version,           // not HTTP/1.1 or later
+  http_missing_host,          // no Host header
+  http_bad_upgrade,           // Upgrade lacks the token "websocket"
+  http_bad_connection,        // Connection lacks the token "Upgrade"
+  http_bad_ws_version,        // Sec-WebSocket-Version is not 13 (answer 426)
+  http_bad_key,               // Sec-WebSocket-Key missing or not base64 of 16 bytes
+  http_bad_status,            // response status is not 101
+  http_bad_accept,            // Sec-WebSocket-Accept does not match the key
+  http_unexpected_subprotocol,// server chose a subprotocol the client did not offer
+  http_unexpected_extension,  // server chose an extension the client did not offer
+  http_duplicate_header,      // a header that must appear once appears twice
+
+  // Resources.
+  out_of_memory = 200,
+  policy_violation,           // rejected by application policy
+};
+
+const std::error_category& core_category() noexcept;
+
+inline std::error_code make_error_code(errc e) noexcept {
+  return {static_cast<int>(e), core_category()};
+}
+
+// Close code that a connection failed with this error must send (RFC 6455 7.4.1).
+std::uint16_t close_code_for(errc e) noexcept;
+
+}  // namespace websock::core
+
+template <>
+struct std::is_error_code_enum<websock::core::errc> : std::true_type {};
