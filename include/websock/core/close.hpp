@@ -37,7 +37,8 @@ struct close_payload {
 };
 
 // Parses a received close payload: empty -> 1005; one byte -> error; invalid code or non-UTF-8
-// reason -> error. The reason views `payload`.
-errc parse_close_payload(std::span<const std::byte> payload, close_payload& out) noexcept;
+// reason -> error (the UTF-8 check can be turned off). The reason views `payload`.
+errc parse_close_payload(std::span<const std::byte> payload, close_payload& out,
+                         bool check_utf8 = true) noexcept;
 
 }  // namespace websock::core

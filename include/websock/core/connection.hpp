@@ -15,7 +15,7 @@
 //     sends fail with errc::connection_failed, and (with auto_close) the close frame carrying the
 //     error's close code is in the outbox.
 //  2. After a close frame is received, later input is ignored (RFC 6455 5.5.1: no data after close).
-//  3. After our close frame is sent, only pongs may follow... and nothing follows at all once both
+//  3. After our close frame is sent no data frame may follow; pings and pongs may until both
 //     closes have crossed.
 #pragma once
 
@@ -184,6 +184,7 @@ class connection {
   std::vector<std::byte> message_buf_;  // assembly of messages that do not arrive in one piece
   std::array<std::byte, max_control_payload> control_buf_{};
   std::size_t control_have_ = 0;
+  bool assembled_pending_clear_ = false;  // message_buf_ was handed out; clear on the next call
   bool close_received_ = false;
   bool close_reported_ = false;
   errc failure_ = errc::ok;
