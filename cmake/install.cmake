@@ -17,5 +17,7 @@ install(FILES ${CMAKE_CURRENT_BINARY_DIR}/websockConfig.cmake
               ${CMAKE_CURRENT_BINARY_DIR}/websockConfigVersion.cmake
         DESTINATION ${CMAKE_INSTALL_LIBDIR}/cmake/websock)
 
+# Relocatable: the prefix is found from the .pc file's own location.
+file(RELATIVE_PATH WEBSOCK_PC_TO_PREFIX "/p/${CMAKE_INSTALL_LIBDIR}/pkgconfig" "/p")
 configure_file(cmake/websock.pc.in ${CMAKE_CURRENT_BINARY_DIR}/websock.pc @ONLY)
 install(FILES ${CMAKE_CURRENT_BINARY_DIR}/websock.pc DESTINATION ${CMAKE_INSTALL_LIBDIR}/pkgconfig)
