@@ -6,10 +6,41 @@
 namespace websock::core {
 namespace {
 
-constexpr std::size_t retained_message_capacity = 4u << 20;  // shrink the assembly buffer above this
+constexpr std::size_t retained_message_capacity = 4u << 20;  // free the assembly buffer above this
+constexpr std::size_t retained_outbox_capacity = 64u << 10;    // free the emptied outbox above this
 
-std::size_t extended_length_bytes(std::uint8_t len7) noexcept {
-  return len7 == 126 ? 2 : len7 == 127 ? 8 : 0;
+// Header length implied by the second header byte: 2, plus the extended length, plus the key.
+inline std::size_t header_length(std::byte b1) noexcept {
+  const auto v = std::to_integer<std::uint8_t>(b1);
+  const std::uint8_t len7 = v & 0x7F;
+  return 2 + (len7 == 126 ? 2 : len7 == 127 ? 8 : 0) + ((v & 0x80) != 0 ? 4 : 0);
+}
+
+// Unmasks (when `key` is given) a payload of at most 125 bytes in place and returns the OR of
+// its bytes' high bits, so a text payload that is all ASCII needs no UTF-8 automaton. Small
+// payloads are the hot case of the echo path; inlining this beats the general apply_mask there.
+inline std::uint64_t unmask_small(std::byte* p, std::size_t size, const std::byte* key) noexcept {
+  std::uint64_t k64 = 0;
+  if (key != nullptr) {
+    std::uint32_t k32;
+    std::memcpy(&k32, key, 4);
+    k64 = (std::uint64_t{k32} << 32) | k32;
+  }
+  std::uint64_t high = 0;
+  std::size_t i = 0;
+  for (; i + 8 <= size; i += 8) {
+    std::uint64_t v;
+    std::memcpy(&v, p + i, 8);
+    v ^= k64;
+    std::memcpy(p + i, &v, 8);
+    high |= v;
+  }
+  for (; i < size; ++i) {
+    const auto v = std::to_integer<std::uint8_t>(p[i]) ^ static_cast<std::uint8_t>(k64 >> (8 * (i & 7)));
+    p[i] = static_cast<std::byte>(v);
+    high |= v;
+  }
+  return high & 0x8080808080808080ull;
 }
 
 }  // namespace
@@ -66,21 +97,65 @@ errc connection::check_header() {
   return errc::ok;
 }
 
+// Fields the first two header bytes decide; the rest of the header may not have arrived yet.
+void connection::decode_first_bytes(std::uint8_t b0, std::uint8_t b1) noexcept {
+  frame_.fin = (b0 & 0x80) != 0;
+  frame_.rsv = b0 & 0x70;
+  frame_.op = static_cast<opcode>(b0 & 0x0F);
+  frame_.payload_size = b1 & 0x7F;
+  if ((b1 & 0x80) != 0) {
+    frame_.mask = mask_key{};
+  } else {
+    frame_.mask.reset();
+  }
+}
+
+// Decodes and checks a complete header.
+errc connection::decode_header(const std::byte* h) {
+  const auto b0 = std::to_integer<std::uint8_t>(h[0]);
+  const auto b1 = std::to_integer<std::uint8_t>(h[1]);
+  if (!is_known_opcode(b0 & 0x0F)) return errc::reserved_opcode;
+  decode_first_bytes(b0, b1);
+  const std::uint8_t len7 = b1 & 0x7F;
+  std::size_t pos = 2;
+  if (len7 == 126) {
+    frame_.payload_size =
+        (std::to_integer<std::uint64_t>(h[2]) << 8) | std::to_integer<std::uint64_t>(h[3]);
+    pos = 4;
+  } else if (len7 == 127) {
+    std::uint64_t v = 0;
+    for (int i = 0; i < 8; ++i) v = (v << 8) | std::to_integer<std::uint64_t>(h[2 + i]);
+    frame_.payload_size = v;
+    pos = 10;
+  }
+  if (frame_.mask) std::memcpy(frame_.mask->data(), h + pos, 4);
+  if (errc e = check_header(); e != errc::ok) return e;
+  // 5.2: "the minimal number of bytes MUST be used to encode the length"; the 64-bit form's
+  // most significant bit MUST be 0.
+  if (len7 == 126 && frame_.payload_size < 126) return errc::non_minimal_length;
+  if (len7 == 127) {
+    if ((frame_.payload_size >> 63) != 0) return errc::length_msb_set;
+    if (frame_.payload_size <= 0xFFFF) return errc::non_minimal_length;
+  }
+  if (!is_control(frame_.op)) {
+    if (frame_.payload_size > options_.max_frame_size) return errc::frame_too_large;
+    const std::uint64_t so_far = frame_.op == opcode::continuation ? message_size_ : 0;
+    if (frame_.payload_size > options_.max_message_size - so_far) return errc::message_too_large;
+  }
+  return errc::ok;
+}
+
 // Gathers the header (2 to 14 bytes) from `input`. Returns true when a header is complete and
 // valid; false with error == ok when more bytes are needed.
 bool connection::parse_header(std::span<std::byte>& input, std::size_t& consumed, errc& error) {
-  const std::byte* h;
   if (header_have_ == 0 && input.size() >= 2) {
-    const auto len7 = static_cast<std::uint8_t>(input[1] & std::byte{0x7F});
-    const bool masked = (input[1] & std::byte{0x80}) != std::byte{0};
-    const std::size_t need = 2 + extended_length_bytes(len7) + (masked ? 4 : 0);
+    const std::size_t need = header_length(input[1]);
     if (input.size() >= need) {
       // Fast path: the whole header is contiguous in the caller's buffer.
-      h = input.data();
-      header_need_ = static_cast<std::uint8_t>(need);
+      error = decode_header(input.data());
       input = input.subspan(need);
       consumed += need;
-      goto decode;
+      return error == errc::ok;
     }
   }
   while (header_have_ < header_need_ && !input.empty()) {
@@ -88,21 +163,14 @@ bool connection::parse_header(std::span<std::byte>& input, std::size_t& consumed
     input = input.subspan(1);
     ++consumed;
     if (header_have_ == 2) {
-      const auto len7 = static_cast<std::uint8_t>(header_buf_[1] & std::byte{0x7F});
-      const bool masked = (header_buf_[1] & std::byte{0x80}) != std::byte{0};
-      header_need_ = static_cast<std::uint8_t>(2 + extended_length_bytes(len7) + (masked ? 4 : 0));
-      // Fail fast on what two bytes already show (reserved bits, opcode, control rules).
+      header_need_ = static_cast<std::uint8_t>(header_length(header_buf_[1]));
+      // Fail fast on what two bytes already show: opcode, reserved bits, control rules, masking.
       const auto b0 = std::to_integer<std::uint8_t>(header_buf_[0]);
       if (!is_known_opcode(b0 & 0x0F)) {
         error = errc::reserved_opcode;
         return false;
       }
-      frame_.fin = (b0 & 0x80) != 0;
-      frame_.rsv = b0 & 0x70;
-      frame_.op = static_cast<opcode>(b0 & 0x0F);
-      frame_.payload_size = len7;
-      frame_.mask.reset();
-      if (masked) frame_.mask = mask_key{};
+      decode_first_bytes(b0, std::to_integer<std::uint8_t>(header_buf_[1]));
       if (errc e = check_header(); e != errc::ok) {
         error = e;
         return false;
@@ -110,74 +178,10 @@ bool connection::parse_header(std::span<std::byte>& input, std::size_t& consumed
     }
   }
   if (header_have_ < header_need_) return false;
-  h = header_buf_.data();
-
-decode : {
-  const auto b0 = std::to_integer<std::uint8_t>(h[0]);
-  const auto b1 = std::to_integer<std::uint8_t>(h[1]);
   header_have_ = 0;
-  const std::uint8_t need = header_need_;
   header_need_ = 2;
-  if (!is_known_opcode(b0 & 0x0F)) {
-    error = errc::reserved_opcode;
-    return false;
-  }
-  frame_.fin = (b0 & 0x80) != 0;
-  frame_.rsv = b0 & 0x70;
-  frame_.op = static_cast<opcode>(b0 & 0x0F);
-  const std::uint8_t len7 = b1 & 0x7F;
-  std::size_t pos = 2;
-  if (len7 == 126) {
-    frame_.payload_size = (std::to_integer<std::uint64_t>(h[2]) << 8) | std::to_integer<std::uint64_t>(h[3]);
-    pos = 4;
-  } else if (len7 == 127) {
-    std::uint64_t v = 0;
-    for (int i = 0; i < 8; ++i) v = (v << 8) | std::to_integer<std::uint64_t>(h[2 + i]);
-    frame_.payload_size = v;
-    pos = 10;
-  } else {
-    frame_.payload_size = len7;
-  }
-  if ((b1 & 0x80) != 0) {
-    mask_key key;
-    std::memcpy(key.data(), h + pos, 4);
-    frame_.mask = key;
-  } else {
-    frame_.mask.reset();
-  }
-  (void)need;
-  if (errc e = check_header(); e != errc::ok) {
-    error = e;
-    return false;
-  }
-  // 5.2: "the minimal number of bytes MUST be used to encode the length"; 64-bit MSB MUST be 0.
-  if (len7 == 126 && frame_.payload_size < 126) {
-    error = errc::non_minimal_length;
-    return false;
-  }
-  if (len7 == 127) {
-    if ((frame_.payload_size >> 63) != 0) {
-      error = errc::length_msb_set;
-      return false;
-    }
-    if (frame_.payload_size <= 0xFFFF) {
-      error = errc::non_minimal_length;
-      return false;
-    }
-  }
-  if (!is_control(frame_.op)) {
-    if (frame_.payload_size > options_.max_frame_size) {
-      error = errc::frame_too_large;
-      return false;
-    }
-    const std::uint64_t so_far = frame_.op == opcode::continuation ? message_size_ : 0;
-    if (frame_.payload_size > options_.max_message_size - so_far) {
-      error = errc::message_too_large;
-      return false;
-    }
-  }
-  return true;
-}
+  error = decode_header(header_buf_.data());
+  return error == errc::ok;
 }
 
 event connection::control_frame_complete() {
@@ -221,12 +225,49 @@ event connection::control_frame_complete() {
   }
 }
 
+// Fast path for the most common input: a whole small data frame (one header byte pattern, the
+// 7-bit length, masking as our role requires) arriving while no message is open. Everything the
+// general path checks is either implied by that pattern or checked here; anything else falls
+// through to the general path.
+bool connection::try_whole_frame(std::span<std::byte> input, receive_result& out) {
+  if (state_ != parse_state::header || header_have_ != 0 || in_message_ || input.size() < 2) {
+    return false;
+  }
+  const auto b0 = std::to_integer<std::uint8_t>(input[0]);
+  const auto b1 = std::to_integer<std::uint8_t>(input[1]);
+  const bool server = options_.endpoint_role == role::server;
+  if ((b0 != 0x81 && b0 != 0x82) || (b1 & 0x80) != (server ? 0x80 : 0x00) || (b1 & 0x7F) > 125) {
+    return false;
+  }
+  const std::size_t size = b1 & 0x7F;
+  const std::size_t header = server ? 6 : 2;
+  if (input.size() < header + size || size > options_.max_frame_size ||
+      size > options_.max_message_size) {
+    return false;
+  }
+  std::byte* payload = input.data() + header;
+  const std::uint64_t non_ascii = unmask_small(payload, size, server ? input.data() + 2 : nullptr);
+  out.consumed = header + size;
+  const bool text = b0 == 0x81;
+  if (text && non_ascii != 0 && options_.validate_utf8 &&
+      !is_valid_utf8(std::span<const std::byte>{payload, size})) {
+    out.ev = fail(errc::invalid_utf8);
+    return true;
+  }
+  out.ev.type = event_type::message;
+  out.ev.kind = text ? message_kind::text : message_kind::binary;
+  out.ev.payload = {payload, size};
+  return true;
+}
+
 receive_result connection::receive(std::span<std::byte> input) {
   if (assembled_pending_clear_) {
     assembled_pending_clear_ = false;
     message_buf_.clear();
-    if (message_buf_.capacity() > retained_message_capacity) message_buf_.shrink_to_fit();
+    message_buf_.release_if_larger(retained_message_capacity);
   }
+  receive_result fast;
+  if (try_whole_frame(input, fast)) return fast;
   std::size_t consumed = 0;
   for (;;) {
     switch (state_) {
@@ -304,7 +345,7 @@ receive_result connection::receive(std::span<std::byte> input) {
           ev.payload = piece;  // the whole message arrived in this buffer: no copy
           return {consumed, ev};
         }
-        message_buf_.insert(message_buf_.end(), piece.begin(), piece.end());
+        message_buf_.append(piece.data(), piece.size());
         if (!message_done) {
           if (input.empty()) return {consumed, {}};
           continue;
@@ -344,27 +385,36 @@ void connection::next_mask(mask_key& key) {
 }
 
 errc connection::append_frame(opcode op, bool fin, std::span<const std::byte> payload) {
+  if (outbox_head_ == outbox_.size()) {
+    outbox_.clear();
+    outbox_head_ = 0;
+  }
+  const bool masked = options_.endpoint_role == role::client;
+  const auto first = static_cast<std::byte>((fin ? 0x80 : 0x00) | static_cast<std::uint8_t>(op));
+  if (!masked && payload.size() < 126) {
+    // The common small server frame: two header bytes, no key.
+    std::byte* at = outbox_.extend(2 + payload.size());
+    at[0] = first;
+    at[1] = static_cast<std::byte>(payload.size());
+    if (!payload.empty()) std::memcpy(at + 2, payload.data(), payload.size());
+    return errc::ok;
+  }
   frame_header h;
   h.fin = fin;
   h.op = op;
   h.payload_size = payload.size();
   mask_key key{};
-  if (options_.endpoint_role == role::client) {
+  if (masked) {
     next_mask(key);
     h.mask = key;
   }
   const encoded_header header = encode_header(h);
-  if (outbox_head_ == outbox_.size()) {
-    outbox_.clear();
-    outbox_head_ = 0;
-  }
-  const std::size_t at = outbox_.size();
-  outbox_.resize(at + header.size + payload.size());
-  std::memcpy(outbox_.data() + at, header.data(), header.size);
-  if (h.mask) {
-    copy_masked(outbox_.data() + at + header.size, payload.data(), payload.size(), key);
+  std::byte* at = outbox_.extend(header.size + payload.size());
+  std::memcpy(at, header.data(), header.size);
+  if (masked) {
+    copy_masked(at + header.size, payload.data(), payload.size(), key);
   } else if (!payload.empty()) {
-    std::memcpy(outbox_.data() + at + header.size, payload.data(), payload.size());
+    std::memcpy(at + header.size, payload.data(), payload.size());
   }
   return errc::ok;
 }
@@ -373,6 +423,10 @@ void connection::consume_output(std::size_t n) noexcept {
   outbox_head_ = std::min(outbox_head_ + n, outbox_.size());
   if (outbox_head_ == outbox_.size()) {
     outbox_.clear();
+    outbox_head_ = 0;
+    outbox_.release_if_larger(retained_outbox_capacity);  // idle connections stay small
+  } else if (outbox_head_ >= retained_outbox_capacity && outbox_head_ * 2 >= outbox_.size()) {
+    outbox_.erase_front(outbox_head_);  // a slow writer: keep the unsent tail only
     outbox_head_ = 0;
   }
 }

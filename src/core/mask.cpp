@@ -9,43 +9,40 @@
 namespace websock::core {
 namespace {
 
-// The key rotated so that its byte 0 applies to data[0] when data starts `offset` bytes into
-// the payload, repeated to 16 bytes.
-struct wide_key {
-  alignas(16) unsigned char bytes[16];
-};
-
-wide_key widen(mask_key key, std::size_t offset) noexcept {
-  wide_key w;
-  for (std::size_t i = 0; i < 16; ++i) {
-    w.bytes[i] = static_cast<unsigned char>(key[(offset + i) & 3]);
-  }
-  return w;
+// The key rotated so that its first byte applies to the data's first byte when the data starts
+// `offset` bytes into the payload (little-endian word order: byte i of the word masks byte i).
+inline std::uint32_t rotated_key(mask_key key, std::size_t offset) noexcept {
+  std::uint32_t k;
+  std::memcpy(&k, key.data(), 4);
+  const unsigned shift = static_cast<unsigned>(offset & 3) * 8;
+  return shift == 0 ? k : (k >> shift) | (k << (32 - shift));
 }
 
 void mask_loop(std::byte* out, const std::byte* in, std::size_t size, mask_key key,
                std::size_t offset) noexcept {
-  const wide_key w = widen(key, offset);
+  const std::uint32_t k32 = rotated_key(key, offset);
   std::size_t i = 0;
 #if defined(__SSE2__)
-  const __m128i k = _mm_load_si128(reinterpret_cast<const __m128i*>(w.bytes));
-  for (; i + 64 <= size; i += 64) {
-    __m128i a = _mm_loadu_si128(reinterpret_cast<const __m128i*>(in + i));
-    __m128i b = _mm_loadu_si128(reinterpret_cast<const __m128i*>(in + i + 16));
-    __m128i c = _mm_loadu_si128(reinterpret_cast<const __m128i*>(in + i + 32));
-    __m128i d = _mm_loadu_si128(reinterpret_cast<const __m128i*>(in + i + 48));
-    _mm_storeu_si128(reinterpret_cast<__m128i*>(out + i), _mm_xor_si128(a, k));
-    _mm_storeu_si128(reinterpret_cast<__m128i*>(out + i + 16), _mm_xor_si128(b, k));
-    _mm_storeu_si128(reinterpret_cast<__m128i*>(out + i + 32), _mm_xor_si128(c, k));
-    _mm_storeu_si128(reinterpret_cast<__m128i*>(out + i + 48), _mm_xor_si128(d, k));
-  }
-  for (; i + 16 <= size; i += 16) {
-    __m128i a = _mm_loadu_si128(reinterpret_cast<const __m128i*>(in + i));
-    _mm_storeu_si128(reinterpret_cast<__m128i*>(out + i), _mm_xor_si128(a, k));
+  if (size >= 16) {
+    const __m128i k = _mm_set1_epi32(static_cast<int>(k32));
+    for (; i + 64 <= size; i += 64) {
+      __m128i a = _mm_loadu_si128(reinterpret_cast<const __m128i*>(in + i));
+      __m128i b = _mm_loadu_si128(reinterpret_cast<const __m128i*>(in + i + 16));
+      __m128i c = _mm_loadu_si128(reinterpret_cast<const __m128i*>(in + i + 32));
+      __m128i d = _mm_loadu_si128(reinterpret_cast<const __m128i*>(in + i + 48));
+      _mm_storeu_si128(reinterpret_cast<__m128i*>(out + i), _mm_xor_si128(a, k));
+      _mm_storeu_si128(reinterpret_cast<__m128i*>(out + i + 16), _mm_xor_si128(b, k));
+      _mm_storeu_si128(reinterpret_cast<__m128i*>(out + i + 32), _mm_xor_si128(c, k));
+      _mm_storeu_si128(reinterpret_cast<__m128i*>(out + i + 48), _mm_xor_si128(d, k));
+    }
+    for (; i + 16 <= size; i += 16) {
+      __m128i a = _mm_loadu_si128(reinterpret_cast<const __m128i*>(in + i));
+      _mm_storeu_si128(reinterpret_cast<__m128i*>(out + i), _mm_xor_si128(a, k));
+    }
   }
 #endif
-  std::uint64_t k64;
-  std::memcpy(&k64, w.bytes, 8);  // offsets advance in multiples of 16 above, so phase holds
+  // Every step above advances by a multiple of 4, so the key's phase still holds here.
+  std::uint64_t k64 = (std::uint64_t{k32} << 32) | k32;
   for (; i + 8 <= size; i += 8) {
     std::uint64_t v;
     std::memcpy(&v, in + i, 8);
@@ -53,7 +50,8 @@ void mask_loop(std::byte* out, const std::byte* in, std::size_t size, mask_key k
     std::memcpy(out + i, &v, 8);
   }
   for (; i < size; ++i) {
-    out[i] = in[i] ^ static_cast<std::byte>(w.bytes[i & 15]);
+    out[i] = in[i] ^ static_cast<std::byte>(k64 & 0xFF);
+    k64 >>= 8;
   }
 }
 

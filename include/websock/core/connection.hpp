@@ -26,6 +26,7 @@
 #include <vector>
 
 #include "websock/core/close.hpp"
+#include "websock/core/detail/byte_buffer.hpp"
 #include "websock/core/error.hpp"
 #include "websock/core/frame.hpp"
 #include "websock/core/random.hpp"
@@ -161,8 +162,11 @@ class connection {
 
   event fail(errc e);
   bool parse_header(std::span<std::byte>& input, std::size_t& consumed, errc& error);
+  void decode_first_bytes(std::uint8_t b0, std::uint8_t b1) noexcept;
+  errc decode_header(const std::byte* header);
   errc check_header();
   event control_frame_complete();
+  bool try_whole_frame(std::span<std::byte> input, receive_result& out);
   errc append_frame(opcode op, bool fin, std::span<const std::byte> payload);
   void next_mask(mask_key& key);
 
@@ -181,7 +185,7 @@ class connection {
   std::uint8_t message_rsv_ = 0;
   std::uint64_t message_size_ = 0;
   utf8_validator utf8_;
-  std::vector<std::byte> message_buf_;  // assembly of messages that do not arrive in one piece
+  detail::byte_buffer message_buf_;     // assembly of messages that do not arrive in one piece
   std::array<std::byte, max_control_payload> control_buf_{};
   std::size_t control_have_ = 0;
   bool assembled_pending_clear_ = false;  // message_buf_ was handed out; clear on the next call
@@ -193,7 +197,7 @@ class connection {
   bool send_in_message_ = false;
   message_kind send_kind_ = message_kind::binary;
   bool close_sent_ = false;
-  std::vector<std::byte> outbox_;
+  detail::byte_buffer outbox_;
   std::size_t outbox_head_ = 0;
   std::array<std::byte, 64> random_pool_{};
   std::size_t random_left_ = 0;
