@@ -1,0 +1,55 @@
+// The server's shared state: routes, plain-HTTP handlers, listeners, worker loops and the set of
+// live sessions (for graceful shutdown). Sessions hold it by shared_ptr; it holds them weakly.
+#pragma once
+
+#include <condition_variable>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "net/listener.hpp"
+#include "net/workers.hpp"
+#include "websock/server.hpp"
+
+namespace websock::detail {
+
+class session;
+
+struct route_entry {
+  websock::route r;
+};
+
+}  // namespace websock::detail
+
+namespace websock {
+
+struct server::state {
+  explicit state(server_options o);
+
+  std::shared_ptr<const detail::route_entry> find_route(std::string_view path) const;
+  void log(log_level level, const std::string& text) const {
+    if (options.logger) options.logger(level, text);
+  }
+  void add(const std::shared_ptr<detail::session>& s);
+  void remove(std::uint64_t id);
+
+  server_options options;
+  std::unordered_map<std::string, std::shared_ptr<const detail::route_entry>> routes;
+  std::function<std::optional<http_response>(const http_request&)> http_handler;
+  std::unique_ptr<net::workers> pool;
+  std::vector<std::shared_ptr<net::listener>> listeners;
+  std::shared_ptr<asio::ssl::context> tls;
+
+  std::mutex stop_mu;
+  mutable std::mutex mu;
+  std::condition_variable cv;  // signalled when sessions empties or stop() is called
+  std::unordered_map<std::uint64_t, std::weak_ptr<detail::session>> sessions;
+  bool started = false;
+  bool stopping = false;
+  bool stopped = false;
+};
+
+}  // namespace websock

@@ -1,0 +1,95 @@
+#include "net/listener.hpp"
+
+#include <cstdio>
+
+#include "websock/error.hpp"
+
+namespace websock::net {
+
+listener::listener(workers& pool, on_accept handler) : pool_(pool), handler_(std::move(handler)) {}
+
+std::shared_ptr<listener> listener::open_tcp(workers& pool, const std::string& host, std::uint16_t port,
+                                             on_accept handler, std::error_code& ec) {
+  std::shared_ptr<listener> l(new listener(pool, std::move(handler)));
+  tcp::resolver resolver(pool.at(0));
+  const auto results = resolver.resolve(host, std::to_string(port),
+                                        tcp::resolver::passive | tcp::resolver::numeric_service, ec);
+  if (ec || results.empty()) {
+    if (!ec) ec = make_error_code(net_errc::listen_failed);
+    return nullptr;
+  }
+  const tcp::endpoint ep = results.begin()->endpoint();
+  l->tcp_ = std::make_unique<tcp::acceptor>(pool.at(0));
+  auto& a = *l->tcp_;
+  a.open(ep.protocol(), ec);
+  if (!ec) a.set_option(asio::socket_base::reuse_address(true), ec);
+  // "::" means IPv6 only here; listen on "0.0.0.0" too for both.
+  if (!ec && ep.protocol() == tcp::v6()) a.set_option(asio::ip::v6_only(true), ec);
+  if (!ec) a.bind(ep, ec);
+  if (!ec) a.listen(asio::socket_base::max_listen_connections, ec);
+  if (ec) return nullptr;
+  l->port_ = a.local_endpoint(ec).port();
+  return l;
+}
+
+std::shared_ptr<listener> listener::open_unix(workers& pool, const std::string& path, on_accept handler,
+                                              std::error_code& ec) {
+  std::shared_ptr<listener> l(new listener(pool, std::move(handler)));
+  std::remove(path.c_str());  // a stale socket file from an earlier run would block bind
+  l->unix_ = std::make_unique<unix_protocol::acceptor>(pool.at(0));
+  auto& a = *l->unix_;
+  a.open(unix_protocol(), ec);
+  if (!ec) a.bind(unix_protocol::endpoint(path), ec);
+  if (!ec) a.listen(asio::socket_base::max_listen_connections, ec);
+  if (ec) return nullptr;
+  l->unix_path_ = path;
+  return l;
+}
+
+void listener::start() {
+  asio::post(pool_.at(0), [self = shared_from_this()] {
+    if (self->tcp_) self->accept_tcp();
+    if (self->unix_) self->accept_unix();
+  });
+}
+
+void listener::close() {
+  asio::post(pool_.at(0), [self = shared_from_this()] {
+    std::error_code ignored;
+    if (self->tcp_) self->tcp_->close(ignored);
+    if (self->unix_) {
+      self->unix_->close(ignored);
+      std::remove(self->unix_path_.c_str());
+    }
+  });
+}
+
+void listener::accept_tcp() {
+  asio::io_context& target = pool_.next();
+  tcp_->async_accept(target, [self = shared_from_this(), &target](std::error_code ec, tcp::socket s) {
+    if (ec == asio::error::operation_aborted || !self->tcp_->is_open()) return;
+    if (!ec) {
+      asio::post(target, [self, s = std::move(s), &target]() mutable {
+        self->handler_(any_stream(std::in_place_type<tcp::socket>, std::move(s)), target);
+      });
+    }
+    // Errors such as EMFILE are transient: keep accepting.
+    self->accept_tcp();
+  });
+}
+
+void listener::accept_unix() {
+  asio::io_context& target = pool_.next();
+  unix_->async_accept(target, [self = shared_from_this(), &target](std::error_code ec,
+                                                                   unix_protocol::socket s) {
+    if (ec == asio::error::operation_aborted || !self->unix_->is_open()) return;
+    if (!ec) {
+      asio::post(target, [self, s = std::move(s), &target]() mutable {
+        self->handler_(any_stream(std::in_place_type<unix_protocol::socket>, std::move(s)), target);
+      });
+    }
+    self->accept_unix();
+  });
+}
+
+}  // namespace websock::net

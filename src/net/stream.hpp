@@ -1,0 +1,57 @@
+// A byte stream of any of the transports the runtime speaks: TCP, TLS over TCP, Unix-domain.
+// A variant rather than a virtual interface, so completion handlers stay concrete and Asio can
+// recycle their memory (no heap allocation per read or write).
+#pragma once
+
+#include <string>
+#include <system_error>
+#include <utility>
+#include <variant>
+
+#include "net/asio.hpp"
+
+namespace websock::net {
+
+using tcp = asio::ip::tcp;
+using unix_protocol = asio::local::stream_protocol;
+using tls_socket = asio::ssl::stream<tcp::socket>;
+using any_stream = std::variant<tcp::socket, tls_socket, unix_protocol::socket>;
+
+inline bool is_tls(const any_stream& s) noexcept { return std::holds_alternative<tls_socket>(s); }
+
+template <class Handler>
+void async_read_some(any_stream& s, asio::mutable_buffer buffer, Handler&& handler) {
+  std::visit([&](auto& x) { x.async_read_some(buffer, std::forward<Handler>(handler)); }, s);
+}
+
+template <class Handler>
+void async_write(any_stream& s, asio::const_buffer buffer, Handler&& handler) {
+  std::visit([&](auto& x) { asio::async_write(x, buffer, std::forward<Handler>(handler)); }, s);
+}
+
+// The socket under any TLS layer.
+template <class F>
+decltype(auto) with_socket(any_stream& s, F&& f) {
+  return std::visit(
+      [&](auto& x) -> decltype(auto) {
+        if constexpr (std::is_same_v<std::decay_t<decltype(x)>, tls_socket>) {
+          return f(x.next_layer());
+        } else {
+          return f(x);
+        }
+      },
+      s);
+}
+
+// Sends FIN; reads may go on (the peer's remaining bytes, then its own FIN).
+void shutdown_send(any_stream& s) noexcept;
+// Closes the descriptor; pending operations complete with operation_aborted.
+void close(any_stream& s) noexcept;
+// Closes with SO_LINGER 0, so the peer sees a TCP reset (tests of abnormal closure).
+void reset(any_stream& s) noexcept;
+// "1.2.3.4:5", "[::1]:5" or the Unix socket path.
+std::string remote_address(any_stream& s);
+// TCP_NODELAY: frames are whole messages, so Nagle only adds latency.
+void set_no_delay(any_stream& s) noexcept;
+
+}  // namespace websock::net

@@ -1,0 +1,34 @@
+// OpenSSL contexts for both roles: TLS 1.2 and 1.3 only, PEM files, verification on by default.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <system_error>
+
+#include "net/asio.hpp"
+
+namespace websock::net {
+
+struct tls_server_config {
+  std::string cert_file;
+  std::string key_file;
+  std::string client_ca_file;
+  bool require_client_cert = false;
+};
+
+struct tls_client_config {
+  bool verify = true;
+  std::string ca_file;
+  std::string cert_file;
+  std::string key_file;
+};
+
+std::shared_ptr<asio::ssl::context> make_server_context(const tls_server_config& c, std::error_code& ec);
+std::shared_ptr<asio::ssl::context> make_client_context(const tls_client_config& c, std::error_code& ec);
+
+// Per connection, before the handshake: SNI (host names only, RFC 6066 forbids IP literals) and,
+// when verifying, the name or address the certificate must carry.
+void prepare_client(asio::ssl::stream<asio::ip::tcp::socket>& s, const std::string& host, bool verify,
+                    std::error_code& ec);
+
+}  // namespace websock::net

@@ -1,0 +1,254 @@
+// Our client against our server over loopback: messages of every size class, ping, subprotocols,
+// address families, sends from other threads, upgrade refusals.
+#include <gtest/gtest.h>
+
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <thread>
+
+#include "recorder.hpp"
+#include "websock/websock.hpp"
+
+namespace websock::test {
+namespace {
+
+// A server with an echo route, listening on an ephemeral loopback port.
+struct echo_server {
+  explicit echo_server(server_options o = {}, std::string host = "127.0.0.1") : srv(with_threads(std::move(o))) {
+    srv.route("/echo", {.callbacks = server_side.make(true), .subprotocols = {"chat.v2", "chat.v1"}});
+    srv.listen(host, 0);
+    srv.start();
+  }
+  static server_options with_threads(server_options o) {
+    if (o.threads == 0) o.threads = 2;
+    return o;
+  }
+  std::string url(const std::string& path = "/echo") const { return "ws://127.0.0.1:" + std::to_string(srv.port()) + path; }
+
+  recorder server_side;
+  server srv;
+};
+
+struct echo_case {
+  std::size_t size;
+  message_kind kind;
+};
+
+class EchoSizes : public ::testing::TestWithParam<echo_case> {};
+
+TEST_P(EchoSizes, MessageComesBackIntact) {
+  echo_server s;
+  recorder r;
+  client c;
+  c.callbacks() = r.make();
+  connection conn = c.connect_and_wait(s.url());
+  const auto [size, kind] = GetParam();
+  const std::string payload = pattern(size, kind == message_kind::text);
+  ASSERT_FALSE(conn.send(kind, bytes(payload)));
+  ASSERT_TRUE(r.wait([&] { return r.messages.size() == 1; }, 60s));
+  EXPECT_EQ(r.messages[0].kind, kind);
+  EXPECT_EQ(r.messages[0].data.size(), payload.size());
+  EXPECT_TRUE(r.messages[0].data == payload);
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Sizes, EchoSizes,
+    ::testing::Values(echo_case{0, message_kind::text}, echo_case{0, message_kind::binary},
+                      echo_case{1, message_kind::binary}, echo_case{125, message_kind::text},
+                      echo_case{126, message_kind::binary}, echo_case{65535, message_kind::binary},
+                      echo_case{65536, message_kind::text}, echo_case{1u << 20, message_kind::binary},
+                      echo_case{16u << 20, message_kind::binary}, echo_case{16u << 20, message_kind::text}),
+    [](const auto& p) {
+      return std::string(p.param.kind == message_kind::text ? "text_" : "binary_") + std::to_string(p.param.size);
+    });
+
+TEST(Echo, ManySmallMessagesKeepTheirOrder) {
+  echo_server s;
+  recorder r;
+  client c;
+  c.callbacks() = r.make();
+  connection conn = c.connect_and_wait(s.url());
+  for (int i = 0; i < 2000; ++i) ASSERT_FALSE(conn.send_text("m" + std::to_string(i)));
+  ASSERT_TRUE(r.wait([&] { return r.messages.size() == 2000; }));
+  for (int i = 0; i < 2000; ++i) ASSERT_EQ(r.messages[static_cast<std::size_t>(i)].data, "m" + std::to_string(i));
+}
+
+TEST(Echo, PingIsAnsweredWithItsPayload) {
+  echo_server s;
+  recorder r;
+  client c;
+  c.callbacks() = r.make();
+  connection conn = c.connect_and_wait(s.url());
+  ASSERT_FALSE(conn.ping(bytes("are you there")));
+  ASSERT_TRUE(r.wait([&] { return r.pongs.size() == 1; }));
+  EXPECT_EQ(r.pongs[0], "are you there");
+  EXPECT_TRUE(conn.ping(bytes(std::string(126, 'x'))));  // over the control-frame limit
+}
+
+TEST(Echo, ServerPicksItsPreferredOfferedSubprotocol) {
+  echo_server s;
+  client c({.subprotocols = {"chat.v1", "chat.v2"}});
+  connection conn = c.connect_and_wait(s.url());
+  EXPECT_EQ(conn.subprotocol(), "chat.v2");
+  ASSERT_TRUE(s.server_side.wait([&] { return s.server_side.opens == 1; }));
+  EXPECT_EQ(s.server_side.last.subprotocol(), "chat.v2");
+}
+
+TEST(Echo, NoCommonSubprotocolMeansNone) {
+  echo_server s;
+  client c({.subprotocols = {"other"}});
+  connection conn = c.connect_and_wait(s.url());
+  EXPECT_EQ(conn.subprotocol(), "");
+}
+
+TEST(Echo, ExtraHeadersReachTheServer) {
+  echo_server s;
+  client c({.headers = {{"X-Token", "abc"}}});
+  connection conn = c.connect_and_wait(s.url());
+  ASSERT_TRUE(s.server_side.wait([&] { return s.server_side.opens == 1; }));
+  const auto* h = core::find_header(s.server_side.last.request_headers(), "X-Token");
+  ASSERT_NE(h, nullptr);
+  EXPECT_EQ(h->value, "abc");
+}
+
+TEST(Echo, SendFromManyThreads) {
+  echo_server s;
+  recorder r;
+  client c;
+  c.callbacks() = r.make();
+  connection conn = c.connect_and_wait(s.url());
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < 250; ++i) EXPECT_FALSE(conn.send_text(std::to_string(t) + ":" + std::to_string(i)));
+    });
+  }
+  for (auto& t : threads) t.join();
+  ASSERT_TRUE(r.wait([&] { return r.messages.size() == 1000; }));
+  // Each thread's messages keep their order.
+  std::vector<int> next(4, 0);
+  for (const auto& m : r.messages) {
+    const int t = m.data[0] - '0';
+    EXPECT_EQ(m.data, std::to_string(t) + ":" + std::to_string(next[static_cast<std::size_t>(t)]++));
+  }
+}
+
+TEST(Echo, ServerSendsFromAnotherThread) {
+  echo_server s;
+  recorder r;
+  client c;
+  c.callbacks() = r.make();
+  c.connect_and_wait(s.url());
+  ASSERT_TRUE(s.server_side.wait([&] { return s.server_side.opens == 1; }));
+  connection server_conn = s.server_side.last;
+  std::thread([&] { EXPECT_FALSE(server_conn.send_text("pushed")); }).join();
+  ASSERT_TRUE(r.wait([&] { return r.messages.size() == 1; }));
+  EXPECT_EQ(r.messages[0].data, "pushed");
+}
+
+TEST(Echo, IPv6Loopback) {
+  echo_server s({}, "::1");
+  recorder r;
+  client c;
+  c.callbacks() = r.make();
+  connection conn = c.connect_and_wait("ws://[::1]:" + std::to_string(s.srv.port()) + "/echo");
+  ASSERT_FALSE(conn.send_text("six"));
+  ASSERT_TRUE(r.wait([&] { return r.messages.size() == 1; }));
+  EXPECT_EQ(r.messages[0].data, "six");
+  EXPECT_EQ(s.server_side.last.remote_address().substr(0, 5), "[::1]");
+}
+
+TEST(Echo, UnixSocketServerAcceptsUpgrades) {
+  const std::string path = "/tmp/websock-test-" + std::to_string(::getpid()) + ".sock";
+  recorder server_side;
+  server srv({.threads = 1});
+  srv.route("/echo", {.callbacks = server_side.make(true)});
+  srv.listen_unix(path);
+  srv.start();
+  ASSERT_TRUE(std::filesystem::exists(path));
+  // No Unix-socket client in the API: a raw exchange proves the server side.
+  int fd = ::socket(AF_UNIX, SOCK_STREAM, 0);
+  sockaddr_un a{};
+  a.sun_family = AF_UNIX;
+  std::snprintf(a.sun_path, sizeof a.sun_path, "%s", path.c_str());
+  ASSERT_EQ(::connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a), 0);
+  const std::string req =
+      "GET /echo HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+      "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n";
+  ASSERT_EQ(::write(fd, req.data(), req.size()), static_cast<ssize_t>(req.size()));
+  char buf[512];
+  const ssize_t n = ::read(fd, buf, sizeof buf);
+  ASSERT_GT(n, 12);
+  EXPECT_EQ(std::string(buf, 12), "HTTP/1.1 101");
+  ASSERT_TRUE(server_side.wait([&] { return server_side.opens == 1; }));
+  ::close(fd);
+  ASSERT_TRUE(server_side.wait([&] { return server_side.closes.size() == 1; }));
+  EXPECT_EQ(server_side.closes[0].code, close_code::abnormal);
+}
+
+TEST(Echo, UpgradeHookRefusesWithItsStatus) {
+  server srv({.threads = 1});
+  srv.route("/private", {.on_upgrade = [](const upgrade_request& req, header_list&) {
+                           return core::find_header(req.headers, "Authorization") ? 0 : 401;
+                         }});
+  srv.listen("127.0.0.1", 0);
+  srv.start();
+  const std::string url = "ws://127.0.0.1:" + std::to_string(srv.port()) + "/private";
+  client anonymous;
+  connection conn;
+  std::string detail;
+  const auto ec = anonymous.connect_and_wait(url, conn, &detail);
+  EXPECT_EQ(ec, errc::upgrade_rejected);
+  EXPECT_NE(detail.find("401"), std::string::npos) << detail;
+  client authorised({.headers = {{"Authorization", "Bearer x"}}});
+  EXPECT_NO_THROW(authorised.connect_and_wait(url));
+}
+
+TEST(Echo, UnknownRouteIs404) {
+  echo_server s;
+  client c;
+  connection conn;
+  std::string detail;
+  EXPECT_EQ(c.connect_and_wait(s.url("/nope"), conn, &detail), errc::upgrade_rejected);
+  EXPECT_NE(detail.find("404"), std::string::npos) << detail;
+}
+
+TEST(Echo, ConnectFailureIsReported) {
+  client c;
+  connection conn;
+  std::string detail;
+  // Port 1 on loopback: nothing listens there.
+  EXPECT_TRUE(c.connect_and_wait("ws://127.0.0.1:1/", conn, &detail));
+  EXPECT_FALSE(conn);
+  EXPECT_FALSE(detail.empty());
+  client bad;
+  EXPECT_EQ(bad.connect_and_wait("http//nope", conn, &detail), net_errc::bad_url);
+}
+
+TEST(Echo, ReconnectsWithBackoffAfterTheServerGoesAway) {
+  auto first = std::make_unique<echo_server>();
+  const std::uint16_t port = first->srv.port();
+  recorder r;
+  client c({.reconnect = {.enabled = true, .initial_delay = 50ms, .max_delay = 200ms}});
+  c.callbacks() = r.make();
+  c.connect("ws://127.0.0.1:" + std::to_string(port) + "/echo");
+  ASSERT_TRUE(r.wait([&] { return r.opens == 1; }));
+  first.reset();  // graceful stop: 1001
+  ASSERT_TRUE(r.wait([&] { return r.closes.size() == 1; }));
+  EXPECT_EQ(r.closes[0].code, close_code::going_away);
+  // A new server on the same port: the client finds it by itself.
+  server again({.threads = 1});
+  recorder second;
+  again.route("/echo", {.callbacks = second.make(true)});
+  again.listen("127.0.0.1", port);
+  again.start();
+  ASSERT_TRUE(r.wait([&] { return r.opens == 2; }, 10s));
+  c.stop();
+}
+
+}  // namespace
+}  // namespace websock::test
