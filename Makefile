@@ -10,8 +10,9 @@ build: deps
 	cmake --preset release >/dev/null
 	cmake --build --preset release
 
+# Starts the demo server with its defaults; it prints the URL to open (Ctrl-C stops it).
 run: build
-	./build/release/tools/websock/websock
+	./build/release/tools/websock/websock serve
 
 test: deps test-release test-asan
 

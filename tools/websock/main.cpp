@@ -1,12 +1,48 @@
-#include <cstdio>
-#include <cstring>
+// websock serve | connect | bench | self-check
+#include <CLI/CLI.hpp>
 
+#include "commands.hpp"
+#include "log.hpp"
 #include "self_check.hpp"
 
 int main(int argc, char** argv) {
-  if (argc > 1 && std::strcmp(argv[1], "self-check") != 0) {
-    std::fprintf(stderr, "usage: websock [self-check]\n");
-    return 2;
-  }
-  return run_self_check();
+  CLI::App app{"websock: a WebSocket (RFC 6455) server, client and load generator"};
+  app.require_subcommand(1);
+
+  cli::serve_args serve;
+  bool quiet = false;
+  bool verbose = false;
+  auto* s = app.add_subcommand("serve", "Serve /echo, a /chat room and a demo page at /");
+  s->add_option("--port,-p", serve.port, "TCP port (0: any free one)")->capture_default_str();
+  s->add_option("--host", serve.host, "Address to bind: 127.0.0.1, ::1, 0.0.0.0, ::")->capture_default_str();
+  s->add_option("--unix", serve.unix_path, "Listen on this Unix-domain socket instead of TCP");
+  auto* cert = s->add_option("--tls-cert", serve.tls_cert, "PEM certificate chain: serve wss:// and https://");
+  auto* key = s->add_option("--tls-key", serve.tls_key, "PEM private key");
+  cert->needs(key);
+  key->needs(cert);
+  s->add_option("--static", serve.static_dir, "Serve files from this directory")->check(CLI::ExistingDirectory);
+  s->add_option("--threads", serve.threads, "Worker threads (0: one per core)")->capture_default_str();
+  s->add_flag("-q,--quiet", quiet, "Warnings and errors only");
+  s->add_flag("-v,--verbose", verbose, "Also log every message");
+
+  cli::connect_args conn;
+  auto* c = app.add_subcommand("connect", "Interactive client: stdin lines are sent, messages are printed");
+  c->add_option("url", conn.url, "ws:// or wss:// URL")->required();
+  c->add_flag("--binary,-b", conn.binary, "Send lines as binary messages and print binary messages raw");
+  c->add_option("--subprotocol,-s", conn.subprotocols, "Offer this subprotocol (repeatable)");
+  c->add_option("-H,--header", conn.headers, "Extra header 'Name: value' (repeatable)");
+  c->add_flag("--insecure,-k", conn.insecure, "Do not verify the server's certificate");
+  c->add_option("--ca", conn.ca_file, "Trust the CAs in this PEM file");
+  c->add_option("--ping-interval", conn.ping_interval, "Send keep-alive pings after this many idle seconds");
+  c->add_option("--proxy", conn.proxy, "HTTP CONNECT proxy host:port");
+
+  auto* check = app.add_subcommand("self-check", "Run the protocol core through a handshake in memory");
+
+  CLI11_PARSE(app, argc, argv);
+  if (quiet) cli::log_threshold() = websock::log_level::warning;
+  if (verbose) cli::log_threshold() = websock::log_level::debug;
+  if (s->parsed()) return cli::serve(serve);
+  if (c->parsed()) return cli::connect(conn);
+  if (check->parsed()) return run_self_check();
+  return 2;
 }

@@ -1,0 +1,124 @@
+// `websock connect URL`: stdin lines become messages, received messages go to stdout, status to
+// stderr. Exit 0 after a normal close, 1 with a one-line reason otherwise.
+#include <poll.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <condition_variable>
+#include <cstdio>
+#include <mutex>
+#include <thread>
+#include <string>
+
+#include "commands.hpp"
+#include "websock/websock.hpp"
+
+namespace cli {
+namespace {
+
+struct outcome {
+  std::mutex mu;
+  std::condition_variable cv;
+  bool closed = false;
+  websock::close_info info;
+};
+
+// Reads stdin until EOF or until the connection ends; each line is one message.
+void pump_stdin(const websock::connection& conn, bool binary, std::atomic<bool>& stop) {
+  std::string pending;
+  char buf[65536];
+  while (!stop) {
+    pollfd p{STDIN_FILENO, POLLIN, 0};
+    const int ready = ::poll(&p, 1, 100);  // wake up now and then to notice a close
+    if (ready < 0) break;
+    if (ready == 0) continue;
+    const ssize_t n = ::read(STDIN_FILENO, buf, sizeof buf);
+    if (n <= 0) break;
+    pending.append(buf, static_cast<std::size_t>(n));
+    std::size_t eol;
+    while ((eol = pending.find('\n')) != std::string::npos) {
+      std::string line = pending.substr(0, eol);
+      if (!line.empty() && line.back() == '\r') line.pop_back();
+      pending.erase(0, eol + 1);
+      const auto data = std::span(reinterpret_cast<const std::byte*>(line.data()), line.size());
+      if (const auto ec = conn.send(binary ? websock::message_kind::binary : websock::message_kind::text, data)) {
+        std::fprintf(stderr, "websock: send failed: %s\n", ec.message().c_str());
+      }
+    }
+  }
+  if (!pending.empty()) {
+    conn.send(binary ? websock::message_kind::binary : websock::message_kind::text,
+              std::span(reinterpret_cast<const std::byte*>(pending.data()), pending.size()));
+  }
+}
+
+}  // namespace
+
+int connect(const connect_args& a) {
+  websock::client_options o;
+  o.subprotocols = a.subprotocols;
+  for (const auto& h : a.headers) {
+    const auto colon = h.find(':');
+    if (colon == std::string::npos || colon == 0) {
+      std::fprintf(stderr, "websock: bad header '%s' (want 'Name: value')\n", h.c_str());
+      return 2;
+    }
+    std::string value = h.substr(colon + 1);
+    value.erase(0, value.find_first_not_of(" \t"));
+    o.headers.push_back({h.substr(0, colon), value});
+  }
+  o.tls.verify = !a.insecure;
+  o.tls.ca_file = a.ca_file;
+  o.proxy = a.proxy;
+  o.session.ping_interval = std::chrono::milliseconds(static_cast<long long>(a.ping_interval * 1000));
+
+  outcome result;
+  websock::client c(o);
+  c.callbacks().on_message = [binary = a.binary](websock::connection&, const websock::message& m) {
+    if (m.is_text() || binary) {
+      std::fwrite(m.data.data(), 1, m.data.size(), stdout);
+      std::fputc('\n', stdout);
+    } else {
+      std::printf("<binary message, %zu bytes>\n", m.data.size());
+    }
+    std::fflush(stdout);
+  };
+  c.callbacks().on_close = [&result](websock::connection&, const websock::close_info& info) {
+    std::lock_guard lock(result.mu);
+    result.closed = true;
+    result.info = info;
+    result.cv.notify_all();
+  };
+
+  websock::connection conn;
+  std::string detail;
+  if (const auto ec = c.connect_and_wait(a.url, conn, &detail)) {
+    std::fprintf(stderr, "websock: %s\n", detail.empty() ? ec.message().c_str() : detail.c_str());
+    return 1;
+  }
+  std::fprintf(stderr, "connected to %s%s%s\n", a.url.c_str(), conn.subprotocol().empty() ? "" : ", subprotocol ",
+               conn.subprotocol().c_str());
+
+  std::atomic<bool> stop{false};
+  std::thread input([&] {
+    pump_stdin(conn, a.binary, stop);
+    if (!stop) conn.close(websock::close_code::normal);  // end of input: say goodbye
+  });
+  {
+    std::unique_lock lock(result.mu);
+    result.cv.wait(lock, [&] { return result.closed; });
+  }
+  stop = true;
+  input.join();
+  const auto& i = result.info;
+  const bool normal = (i.code == websock::close_code::normal || i.code == websock::close_code::going_away ||
+                       i.code == websock::close_code::no_status) && !i.error;
+  if (normal) return 0;
+  std::string why = "connection closed: " + std::to_string(i.code);
+  if (!i.reason.empty()) why += " " + i.reason;
+  if (i.error) why += " (" + i.error.message() + ")";
+  std::fprintf(stderr, "websock: %s\n", why.c_str());
+  return 1;
+}
+
+}  // namespace cli

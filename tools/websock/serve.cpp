@@ -1,0 +1,137 @@
+// `websock serve`: /echo, a broadcast /chat, and the demo page at /, until SIGINT or SIGTERM.
+#include <csignal>
+#include <cstdio>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "commands.hpp"
+#include "demo_page.hpp"
+#include "log.hpp"
+#include "websock/websock.hpp"
+
+namespace cli {
+namespace {
+
+std::string describe(const websock::connection& c) {
+  return "#" + std::to_string(c.id()) + " " + c.remote_address() + " " + c.target();
+}
+
+// Every /chat message goes to everyone in the room, the sender included.
+class chat_room {
+ public:
+  void join(const websock::connection& c) {
+    std::lock_guard lock(mu_);
+    members_.push_back(c);
+  }
+  void leave(const websock::connection& c) {
+    std::lock_guard lock(mu_);
+    std::erase(members_, c);
+  }
+  void broadcast(const websock::message& m) {
+    std::vector<websock::connection> to;
+    {
+      std::lock_guard lock(mu_);
+      to = members_;
+    }
+    for (const auto& c : to) {
+      // A member that stopped reading loses messages instead of growing our memory.
+      if (c.send(m.kind, m.data) == websock::errc::buffer_full) log(websock::log_level::warning, describe(c) + " chat buffer full");
+    }
+  }
+
+ private:
+  std::mutex mu_;
+  std::vector<websock::connection> members_;
+};
+
+websock::handlers logged(websock::handlers h) {
+  auto open = std::move(h.on_open);
+  h.on_open = [open](websock::connection& c) {
+    log(websock::log_level::info, "open " + describe(c) + (c.subprotocol().empty() ? "" : " (" + c.subprotocol() + ")"));
+    if (open) open(c);
+  };
+  auto close = std::move(h.on_close);
+  h.on_close = [close](websock::connection& c, const websock::close_info& i) {
+    std::string line = "close " + describe(c) + " " + std::to_string(i.code);
+    if (!i.reason.empty()) line += " \"" + i.reason + "\"";
+    if (i.error) line += " (" + i.error.message() + ")";
+    log(websock::log_level::info, line);
+    if (close) close(c, i);
+  };
+  return h;
+}
+
+}  // namespace
+
+int serve(const serve_args& a) {
+  websock::server_options o;
+  o.threads = a.threads;
+  o.static_dir = a.static_dir;
+  o.logger = [](websock::log_level level, std::string_view text) { log(level, text); };
+  if (!a.tls_cert.empty() || !a.tls_key.empty()) {
+    if (a.tls_cert.empty() || a.tls_key.empty()) {
+      std::fprintf(stderr, "websock: --tls-cert and --tls-key go together\n");
+      return 2;
+    }
+    o.tls = websock::tls_server_options{a.tls_cert, a.tls_key};
+  }
+  // Signals are taken by sigwait below; block them before the worker threads inherit the mask.
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+
+  websock::server srv(o);
+  chat_room room;
+  srv.route("/echo", {.callbacks = logged({.on_message = [](websock::connection& c, const websock::message& m) {
+                        log(websock::log_level::debug, describe(c) + " message " + std::to_string(m.data.size()) + " B");
+                        c.send(m.kind, m.data);
+                      }})});
+  srv.route("/chat", {.callbacks = logged({.on_open = [&room](websock::connection& c) { room.join(c); },
+                                           .on_message = [&room](websock::connection&, const websock::message& m) {
+                                             room.broadcast(m);
+                                           },
+                                           .on_close = [&room](websock::connection& c, const websock::close_info&) {
+                                             room.leave(c);
+                                           }})});
+  // The demo page, unless a static directory provides its own index.
+  const bool own_index = !a.static_dir.empty();
+  srv.on_http([own_index](const websock::http_request& r) -> std::optional<websock::http_response> {
+    if (r.path == "/demo" || (!own_index && (r.path == "/" || r.path == "/index.html"))) {
+      return websock::http_response{.content_type = "text/html; charset=utf-8", .body = std::string(demo_page())};
+    }
+    return std::nullopt;
+  });
+  try {
+    if (!a.unix_path.empty()) {
+      srv.listen_unix(a.unix_path);
+    } else {
+      srv.listen(a.host, a.port);
+    }
+    srv.start();
+  } catch (const std::system_error& e) {
+    std::fprintf(stderr, "websock: %s: %s\n", e.what(), e.code().message().c_str());
+    return 1;
+  }
+  if (a.unix_path.empty()) {
+    const bool v6 = a.host.find(':') != std::string::npos;
+    const std::string host = v6 ? "[" + a.host + "]" : a.host;
+    const std::string authority = host + ":" + std::to_string(srv.port());
+    const char* s = o.tls ? "s" : "";
+    std::printf("websock: serving http%s://%s/  (echo: ws%s://%s/echo, chat: ws%s://%s/chat)\n", s,
+                authority.c_str(), s, authority.c_str(), s, authority.c_str());
+  } else {
+    std::printf("websock: serving on unix:%s  (echo: /echo, chat: /chat)\n", a.unix_path.c_str());
+  }
+  std::fflush(stdout);
+
+  int sig = 0;
+  sigwait(&signals, &sig);
+  log(websock::log_level::info, std::string("shutting down (") + (sig == SIGINT ? "SIGINT" : "SIGTERM") + ")");
+  srv.stop();
+  return 0;
+}
+
+}  // namespace cli
