@@ -21,3 +21,24 @@ install(FILES ${CMAKE_CURRENT_BINARY_DIR}/websockConfig.cmake
 file(RELATIVE_PATH WEBSOCK_PC_TO_PREFIX "/p/${CMAKE_INSTALL_LIBDIR}/pkgconfig" "/p")
 configure_file(cmake/websock.pc.in ${CMAKE_CURRENT_BINARY_DIR}/websock.pc @ONLY)
 install(FILES ${CMAKE_CURRENT_BINARY_DIR}/websock.pc DESTINATION ${CMAKE_INSTALL_LIBDIR}/pkgconfig)
+
+# The Windows-compatible faces (src/compat): target websock::websock_compat in the same package,
+# headers under include/websock/win (only on the path of those who ask for the compat faces), and
+# websock-compat.pc. With static libraries the .pc lists everything a C program needs to link
+# (the C++ runtime, libcrypto), so `pkg-config --cflags --libs websock-compat` is the whole flag set.
+if(TARGET websock_compat)
+  install(TARGETS websock_compat EXPORT websockTargets
+    ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR}
+    LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR})
+  install(DIRECTORY include/win/ DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}/websock/win)
+  get_target_property(_websock_compat_type websock_compat TYPE)
+  if(_websock_compat_type STREQUAL "STATIC_LIBRARY")
+    set(WEBSOCK_COMPAT_PC_REQUIRES "libcrypto")
+    set(WEBSOCK_COMPAT_PC_LIBS "-lstdc++ -lm")
+  else()
+    set(WEBSOCK_COMPAT_PC_REQUIRES "")
+    set(WEBSOCK_COMPAT_PC_LIBS "")
+  endif()
+  configure_file(cmake/websock-compat.pc.in ${CMAKE_CURRENT_BINARY_DIR}/websock-compat.pc @ONLY)
+  install(FILES ${CMAKE_CURRENT_BINARY_DIR}/websock-compat.pc DESTINATION ${CMAKE_INSTALL_LIBDIR}/pkgconfig)
+endif()
