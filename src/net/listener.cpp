@@ -6,7 +6,16 @@
 
 namespace websock::net {
 
-listener::listener(workers& pool, on_accept handler) : pool_(pool), handler_(std::move(handler)) {}
+listener::listener(workers& pool, on_accept handler)
+    : pool_(pool), handler_(std::move(handler)), retry_timer_(std::make_unique<asio::steady_timer>(pool.at(0))) {}
+
+template <class Retry>
+void listener::back_off(Retry retry) {
+  retry_timer_->expires_after(std::chrono::milliseconds(50));
+  retry_timer_->async_wait([self = shared_from_this(), retry](std::error_code ec) {
+    if (!ec) (self.get()->*retry)();
+  });
+}
 
 std::shared_ptr<listener> listener::open_tcp(workers& pool, const std::string& host, std::uint16_t port,
                                              on_accept handler, std::error_code& ec) {
@@ -56,6 +65,7 @@ void listener::start() {
 void listener::close() {
   asio::post(pool_.at(0), [self = shared_from_this()] {
     std::error_code ignored;
+    self->retry_timer_->cancel();
     if (self->tcp_) self->tcp_->close(ignored);
     if (self->unix_) {
       self->unix_->close(ignored);
@@ -73,7 +83,8 @@ void listener::accept_tcp() {
         self->handler_(any_stream(std::in_place_type<tcp::socket>, std::move(s)), target);
       });
     }
-    // Errors such as EMFILE are transient: keep accepting.
+    // Errors such as EMFILE are transient: keep accepting, after a pause.
+    if (ec) return self->back_off(&listener::accept_tcp);
     self->accept_tcp();
   });
 }
@@ -88,6 +99,7 @@ void listener::accept_unix() {
         self->handler_(any_stream(std::in_place_type<unix_protocol::socket>, std::move(s)), target);
       });
     }
+    if (ec) return self->back_off(&listener::accept_unix);
     self->accept_unix();
   });
 }

@@ -31,6 +31,9 @@ class listener : public std::enable_shared_from_this<listener> {
   listener(workers& pool, on_accept handler);
   void accept_tcp();
   void accept_unix();
+  // After an accept error (EMFILE, ENOBUFS...) wait a little instead of spinning.
+  template <class Retry>
+  void back_off(Retry retry);
 
   workers& pool_;
   on_accept handler_;
@@ -38,6 +41,7 @@ class listener : public std::enable_shared_from_this<listener> {
   std::unique_ptr<unix_protocol::acceptor> unix_;
   std::string unix_path_;
   std::uint16_t port_ = 0;
+  std::unique_ptr<asio::steady_timer> retry_timer_;
 };
 
 }  // namespace websock::net
