@@ -5,6 +5,7 @@ all: build
 
 deps:
 	@scripts/install-deps.sh
+	@scripts/install-node-deps.sh
 
 build: deps
 	cmake --preset release >/dev/null
