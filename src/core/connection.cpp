@@ -431,6 +431,14 @@ void connection::consume_output(std::size_t n) noexcept {
   }
 }
 
+void connection::swap_output(detail::byte_buffer& spare) noexcept {
+  if (outbox_head_ != 0) outbox_.erase_front(outbox_head_);
+  outbox_head_ = 0;
+  spare.clear();
+  std::swap(spare, outbox_);
+  outbox_.release_if_larger(retained_outbox_capacity);
+}
+
 errc connection::check_close_to_send(std::uint16_t code, std::string_view reason) noexcept {
   if (code == close_code::no_status) return reason.empty() ? errc::ok : errc::bad_close_code_to_send;
   // 7.4.1: 1005, 1006 and 1015 "MUST NOT be set as a status code in a Close control frame".

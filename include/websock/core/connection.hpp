@@ -135,6 +135,10 @@ class connection {
     return {outbox_.data() + outbox_head_, outbox_.size() - outbox_head_};
   }
   void consume_output(std::size_t n) noexcept;
+  // Double buffering without copies: hands the pending output over in `spare` (whose old contents
+  // are discarded, its capacity reused as the new outbox). Write `spare` out, clear it, and pass it
+  // back on the next call; sends made meanwhile go to the new outbox.
+  void swap_output(detail::byte_buffer& spare) noexcept;
   bool has_output() const noexcept { return outbox_head_ < outbox_.size(); }
 
   // ---- state ----

@@ -1,0 +1,64 @@
+// The outbox: batching of queued frames, partial consumption, and the copy-free swap_output.
+#include "websock/core/connection.hpp"
+
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+namespace websock::core {
+namespace {
+
+std::vector<std::byte> bytes_of(std::span<const std::byte> s) { return {s.begin(), s.end()}; }
+
+TEST(connection_output, queued_frames_share_one_buffer_in_order) {
+  connection server({.endpoint_role = role::server});
+  ASSERT_EQ(server.send("ab"), errc::ok);
+  ASSERT_EQ(server.send_ping(), errc::ok);
+  const std::vector<std::byte> expected{std::byte{0x81}, std::byte{0x02}, std::byte{'a'},
+                                        std::byte{'b'},  std::byte{0x89}, std::byte{0x00}};
+  EXPECT_EQ(bytes_of(server.pending_output()), expected);
+}
+
+TEST(connection_output, partial_consume_keeps_the_unsent_tail) {
+  connection server({.endpoint_role = role::server});
+  ASSERT_EQ(server.send("abc"), errc::ok);
+  server.consume_output(2);
+  const std::vector<std::byte> tail{std::byte{'a'}, std::byte{'b'}, std::byte{'c'}};
+  EXPECT_EQ(bytes_of(server.pending_output()), tail);
+  server.consume_output(3);
+  EXPECT_FALSE(server.has_output());
+}
+
+TEST(connection_output, swap_output_hands_over_pending_bytes_without_the_consumed_head) {
+  connection server({.endpoint_role = role::server});
+  ASSERT_EQ(server.send("abc"), errc::ok);
+  server.consume_output(1);
+  detail::byte_buffer spare;
+  spare.append(reinterpret_cast<const std::byte*>("stale"), 5);
+  server.swap_output(spare);
+  ASSERT_EQ(spare.size(), 4u);
+  EXPECT_EQ(spare.data()[0], std::byte{0x03});
+  EXPECT_EQ(spare.data()[3], std::byte{'c'});
+  EXPECT_FALSE(server.has_output());
+  // Sends after the swap go to the new outbox, not into the handed-over buffer.
+  ASSERT_EQ(server.send("z"), errc::ok);
+  EXPECT_EQ(server.pending_output().size(), 3u);
+  EXPECT_EQ(spare.size(), 4u);
+}
+
+TEST(connection_output, outbox_memory_is_released_after_a_large_message) {
+  connection server({.endpoint_role = role::server});
+  std::string big(1 << 20, 'x');
+  ASSERT_EQ(server.send(big), errc::ok);
+  detail::byte_buffer spare;
+  server.swap_output(spare);
+  EXPECT_EQ(spare.size(), big.size() + 10);
+  spare.clear();
+  server.swap_output(spare);  // the 1 MiB buffer comes back as the outbox and is released
+  ASSERT_EQ(server.send("y"), errc::ok);
+  EXPECT_EQ(server.pending_output().size(), 3u);
+}
+
+}  // namespace
+}  // namespace websock::core
