@@ -174,6 +174,10 @@ HRESULT next_receive_action(handle& h, action_out& out) {
       case core::event_type::error:
         // Every violation in the incoming stream (framing, masking, UTF-8, close payload).
         h.receive_failure = E_INVALID_PROTOCOL_FORMAT;
+        if (h.aborted) {
+          deliver_nothing(h, out);  // while draining, a bad stream just ends the receive
+          return S_OK;
+        }
         return h.receive_failure;
     }
     return S_OK;

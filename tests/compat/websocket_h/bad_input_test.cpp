@@ -347,3 +347,20 @@ TEST(WebSocketHBadInput, AfterProtocolFailure) {
   EXPECT_EQ(get_action(server, WEB_SOCKET_ALL_ACTION_QUEUE).kind, WEB_SOCKET_NO_ACTION);
   WebSocketDeleteHandle(server);
 }
+
+// A bad stream discovered while draining after an abort ends the receive instead of failing the
+// drain (found by fuzz_websocket_h_receive).
+TEST(WebSocketHBadInput, ProtocolFailureWhileDraining) {
+  WEB_SOCKET_HANDLE server = make_server_session();
+  ASSERT_EQ(WebSocketReceive(server, nullptr, reinterpret_cast<PVOID>(0xD)), S_OK);
+  ASSERT_TRUE(feed(server, frame(0x82, {1})));  // unmasked: a violation, not parsed yet
+  WebSocketAbortHandle(server);
+  const action a = get_action(server, WEB_SOCKET_RECEIVE_ACTION_QUEUE);
+  ASSERT_EQ(a.hr, S_OK);
+  ASSERT_EQ(a.kind, WEB_SOCKET_INDICATE_RECEIVE_COMPLETE_ACTION);
+  EXPECT_EQ(a.app_context, reinterpret_cast<PVOID>(0xD));
+  EXPECT_EQ(a.buffers[0].Data.ulBufferLength, 0u);
+  WebSocketCompleteAction(server, a.action_context, 0);
+  EXPECT_EQ(get_action(server, WEB_SOCKET_ALL_ACTION_QUEUE).kind, WEB_SOCKET_NO_ACTION);
+  WebSocketDeleteHandle(server);
+}
