@@ -114,6 +114,11 @@ struct direction {
   bool assembled;
 };
 
+void PrintTo(const direction& d, std::ostream* os) {
+  *os << (d.sender == core::role::client ? "client to server" : "server to client")
+      << (d.assembled ? ", assembled" : ", streaming");
+}
+
 class round_trip : public ::testing::TestWithParam<std::tuple<direction, unsigned>> {};
 
 TEST_P(round_trip, messages_arrive_byte_exact) {

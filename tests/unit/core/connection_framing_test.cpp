@@ -383,6 +383,53 @@ TEST(connection_framing, empty_receive_is_harmless) {
   EXPECT_FALSE(conn.has_output());
 }
 
+TEST(connection_framing, empty_receive_mid_frame_is_harmless) {
+  // A read that returned nothing may be passed on as an empty (null) span at any point.
+  for (bool assembled : {true, false}) {
+    for (std::uint8_t o : {op::ping, op::close, op::text, op::binary}) {
+      SCOPED_TRACE(std::to_string(o) + (assembled ? " assembled" : " streaming"));
+      auto options = server_options();
+      options.assemble_messages = assembled;
+      core::connection conn(options);
+      const bytes frame = client_frame(o, o == op::close ? close_body(1000, "bye") : to_bytes("hello"));
+      const std::span<const std::byte> all{frame};
+      event_list events;
+      feed_one(conn, all.subspan(0, 1), events);  // inside the header
+      EXPECT_EQ(conn.receive({}).ev.type, core::event_type::none);
+      feed_one(conn, all.subspan(1, 7), events);  // header done, inside the payload
+      EXPECT_EQ(conn.receive({}).ev.type, core::event_type::none);
+      const auto r = conn.receive(std::span<std::byte>{});
+      EXPECT_EQ(r.consumed, 0u);
+      feed_one(conn, all.subspan(8), events);
+      EXPECT_FALSE(conn.failed());
+      const auto joined = join_pieces(events);
+      if (o == op::text || o == op::binary) {
+        ASSERT_EQ(joined.size(), 1u);
+        EXPECT_EQ(to_string(joined[0].payload), "hello");
+      } else {
+        ASSERT_EQ(events.size(), 1u);
+        EXPECT_EQ(events[0].type, o == op::ping ? core::event_type::ping : core::event_type::close);
+      }
+    }
+  }
+}
+
+TEST(connection_framing, connection_can_be_moved_mid_message) {
+  const bytes input = concat({client_frame(op::text, "Hello, ", false), client_frame(op::continuation, "world")});
+  const std::span<const std::byte> all{input};
+  core::connection first(server_options());
+  event_list events;
+  feed_one(first, all.subspan(0, 10), events);
+  ASSERT_EQ(first.send("queued"), core::errc::ok);
+  core::connection second(std::move(first));
+  feed_one(second, all.subspan(10), events);
+  EXPECT_EQ(events, (event_list{text_message("Hello, world")}));
+  EXPECT_EQ(take_output(second), concat({from_hex("81 06"), as_span("queued")}));
+  core::connection third(client_options());
+  third = std::move(second);
+  EXPECT_EQ(feed(third, client_frame(op::binary, "x")), (event_list{binary_message(as_span("x"))}));
+}
+
 // ================================================================= sending: exact bytes
 
 TEST(connection_framing, server_sends_rfc_5_7_unmasked_hello) {

@@ -410,6 +410,19 @@ TEST(handshake, server_requires_connection_upgrade) {
   EXPECT_EQ(s.status(), 400);
 }
 
+TEST(handshake, server_refuses_two_host_headers) {
+  auto h = good_request_headers();
+  h.push_back({"Host", "other.example.com"});
+  auto s = run_server(request_with("GET /chat HTTP/1.1", h));
+  EXPECT_FALSE(s.accepted());
+  EXPECT_EQ(s.status(), 400);
+}
+
+TEST(handshake, server_upgrade_may_list_several_protocols) {
+  EXPECT_TRUE(run_server(request_with("GET / HTTP/1.1", replace(good_request_headers(), "Upgrade", "h2c, websocket")))
+                  .accepted());
+}
+
 TEST(handshake, server_connection_is_a_token_list) {
   // Firefox sends "keep-alive, Upgrade".
   EXPECT_TRUE(run_server(request_with("GET / HTTP/1.1", replace(good_request_headers(), "Connection", "keep-alive, Upgrade")))
