@@ -17,6 +17,7 @@
 //                                        each in [brackets], or "none"
 //               "subprotocol"            the subprotocol chosen for this connection
 //   /reject   every upgrade is refused with 403
+//   GET /     a blank HTML page (an origin for the browser tests)
 #include <atomic>
 #include <chrono>
 #include <csignal>
@@ -24,6 +25,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <map>
+#include <optional>
 #include <mutex>
 #include <string>
 #include <thread>
@@ -139,6 +141,14 @@ int main(int argc, char** argv) {
   websock::route reject;
   reject.on_upgrade = [](const websock::upgrade_request&, websock::header_list&) { return 403; };
   srv.route("/reject", reject);
+
+  // A blank page at /, so a browser's WebSocket has a loopback origin (Chromium's Local Network
+  // Access checks block loopback from about:blank).
+  srv.on_http([](const websock::http_request& req) -> std::optional<websock::http_response> {
+    if (req.path != "/") return std::nullopt;
+    return websock::http_response{.status = 200, .content_type = "text/html; charset=utf-8",
+                                  .body = "<!doctype html><title>interop</title><p>websock interop_server</p>\n", .headers = {}};
+  });
 
   if (auto ec = srv.try_listen(host, 0)) {
     std::fprintf(stderr, "interop_server: listen on %s: %s\n", host.c_str(), ec.message().c_str());

@@ -8,7 +8,8 @@ PAIR is one of
     node-client     our interop_server  <-  Node ws client (node/client.js)
     python-server   Python websockets server (py_server.py)  <-  our interop_client
     node-server     Node ws server (node/server.js)          <-  our interop_client
-    chromium        `websock serve` (demo page, /echo, /chat) <-  headless Chromium (node/browser.js)
+    chromium        our interop_server                        <-  headless Chromium's WebSocket (node/browser.js)
+    chromium-demo   `websock serve` (demo page, /echo, /chat) <-  headless Chromium loading the page
 
 Every peer is checked first: a missing one fails the test with the command that installs it, never
 a skip. For wss a CA and a server certificate for 127.0.0.1/::1/localhost are made with the openssl
@@ -16,6 +17,7 @@ CLI in a fresh temporary directory. Everything listens on loopback only and is s
 """
 import argparse
 import os
+import re
 import shutil
 import signal
 import socket
@@ -104,22 +106,26 @@ def make_certs(d):
 class Server:
     """A child process that prints "PORT <n>" once it listens; its stdin is a pipe it watches."""
 
-    def __init__(self, name, argv, cwd=None, timeout=20):
+    def __init__(self, name, argv, cwd=None, timeout=20, port_re=r"^PORT (\d+)$"):
         self.name = name
         self.lines = []
         self.proc = subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=None,
                                      cwd=cwd, text=True, bufsize=1)
         port = []
         got = threading.Event()
+        echo = name == "websock serve"
 
         def pump():
             for line in self.proc.stdout:
                 line = line.rstrip("\n")
-                if not port and line.startswith("PORT "):
-                    port.append(int(line.split()[1]))
+                m = None if port else re.search(port_re, line)
+                if m:
+                    port.append(int(m.group(1)))
                     got.set()
                 else:
                     self.lines.append(line)
+                    if echo:
+                        print(f"{name}: {line}", flush=True)
             got.set()
 
         threading.Thread(target=pump, daemon=True).start()
@@ -129,9 +135,11 @@ class Server:
         self.port = port[0]
         print(f"{name}: listening on port {self.port}", flush=True)
 
-    def stop(self):
+    def stop(self, sig=None):
         if self.proc.poll() is None:
             try:
+                if sig:
+                    self.proc.send_signal(sig)
                 self.proc.stdin.close()          # EOF on stdin: a clean stop
             except OSError:
                 pass
@@ -140,18 +148,12 @@ class Server:
             except subprocess.TimeoutExpired:
                 self.proc.send_signal(signal.SIGKILL)
                 self.proc.wait()
-                print(f"{self.name}: did not stop within 8s of EOF on stdin; killed", flush=True)
+                print(f"{self.name}: did not stop within 8s; killed", flush=True)
                 return False
-        if self.proc.returncode not in (0, -signal.SIGTERM):
+        if self.proc.returncode != 0:
             print(f"{self.name}: exited with status {self.proc.returncode}", flush=True)
             return False
         return True
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def run_client(argv, timeout, cwd=None, env=None):
@@ -165,13 +167,14 @@ def run_client(argv, timeout, cwd=None, env=None):
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("pair", choices=["python-client", "node-client", "python-server", "node-server", "chromium"])
+    ap.add_argument("pair", choices=["python-client", "node-client", "python-server", "node-server", "chromium", "chromium-demo"])
     ap.add_argument("--scheme", choices=["ws", "wss"], default="ws")
     ap.add_argument("--server", help="interop_server binary")
     ap.add_argument("--client", help="interop_client binary")
     ap.add_argument("--websock", help="websock CLI binary")
     ap.add_argument("--timeout", type=float, default=150)
     ap.add_argument("--out", help="directory for artefacts (screenshots)")
+    ap.add_argument("--strict-ui", action="store_true", help="chromium-demo: also check the page logs what it sent")
     a = ap.parse_args()
 
     tmp = tempfile.mkdtemp(prefix="websock-interop-")
@@ -179,20 +182,28 @@ def main():
     tls_server_args = ["--tls-cert", certs["cert"], "--tls-key", certs["key"]] if certs else []
     ca = certs["ca"] if certs else ""
     server = None
+    stop_signal = None
     ok = False
     try:
-        if a.pair in ("python-client", "node-client"):
+        if a.pair in ("python-client", "node-client", "chromium"):
             need_binary(a.server, "interop_server")
             if a.pair == "python-client":
                 need_python_websockets()
-            else:
+            elif a.pair == "node-client":
                 node = need_node("ws")
+            else:
+                node = need_node("playwright-core")
+                need_chromium()
             server = Server("interop_server", [a.server, *tls_server_args])
             url = f"{a.scheme}://127.0.0.1:{server.port}"
             if a.pair == "python-client":
                 rc = run_client([DEBIAN_PYTHON, os.path.join(HERE, "py_client.py"), url, ca], a.timeout)
-            else:
+            elif a.pair == "node-client":
                 rc = run_client([node, os.path.join(NODE_DIR, "client.js"), url, ca], a.timeout, cwd=NODE_DIR)
+            else:
+                env = dict(os.environ, WEBSOCK_INTEROP_PROFILE=os.path.join(tmp, "chromium-profile"))
+                rc = run_client([node, os.path.join(NODE_DIR, "browser.js"), "interop", url, a.out or tmp],
+                                a.timeout, cwd=NODE_DIR, env=env)
         elif a.pair in ("python-server", "node-server"):
             need_binary(a.client, "interop_client")
             if a.pair == "python-server":
@@ -204,45 +215,25 @@ def main():
                                 cwd=NODE_DIR)
             url = f"{a.scheme}://127.0.0.1:{server.port}"
             rc = run_client([a.client, url, ca], a.timeout)
-        else:  # chromium
+        else:  # chromium-demo
             need_binary(a.websock, "websock CLI")
             node = need_node("playwright-core")
             need_chromium()
-            port = free_port()
-            argv = [a.websock, "serve", "--host", "127.0.0.1", "--port", str(port)]
-            if certs:
-                argv += tls_server_args
-            print("server: " + " ".join(argv), flush=True)
-            proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL)
-            rc = 1
-            try:
-                deadline = time.time() + 20
-                while True:
-                    if proc.poll() is not None:
-                        fail(f"websock serve exited with status {proc.returncode} before listening")
-                    try:
-                        socket.create_connection(("127.0.0.1", port), 0.5).close()
-                        break
-                    except OSError:
-                        if time.time() > deadline:
-                            fail("websock serve did not listen within 20s")
-                        time.sleep(0.1)
-                env = dict(os.environ, WEBSOCK_INTEROP_PROFILE=os.path.join(tmp, "chromium-profile"))
-                out = a.out or tmp
-                rc = run_client([node, os.path.join(NODE_DIR, "browser.js"), f"{'https' if certs else 'http'}://127.0.0.1:{port}/",
-                                 out], a.timeout, cwd=NODE_DIR, env=env)
-            finally:
-                proc.send_signal(signal.SIGTERM)
-                try:
-                    proc.wait(8)
-                except subprocess.TimeoutExpired:
-                    proc.kill()
-                    proc.wait()
-                    print("websock serve: did not stop within 8s of SIGTERM; killed", flush=True)
-                    rc = rc or 1
+            # `websock serve --port 0` prints "websock: serving http://127.0.0.1:PORT/ ..."; SIGTERM
+            # stops it gracefully with exit status 0.
+            stop_signal = signal.SIGTERM
+            server = Server("websock serve", [a.websock, "serve", "--host", "127.0.0.1", "--port", "0",
+                                              *tls_server_args], port_re=r"serving https?://[^ ]*:(\d+)/")
+            page = f"{'https' if certs else 'http'}://127.0.0.1:{server.port}/"
+            env = dict(os.environ, WEBSOCK_INTEROP_PROFILE=os.path.join(tmp, "chromium-profile"))
+            out = a.out or tmp
+            os.makedirs(out, exist_ok=True)
+            rc = run_client([node, os.path.join(NODE_DIR, "browser.js"), "demo", page, out,
+                             *(["--strict-ui"] if a.strict_ui else [])], a.timeout,
+                            cwd=NODE_DIR, env=env)
         ok = rc == 0
     finally:
-        if server is not None and not server.stop():
+        if server is not None and not server.stop(stop_signal):
             ok = False
         shutil.rmtree(tmp, ignore_errors=True)
     if not ok:
