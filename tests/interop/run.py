@@ -10,6 +10,7 @@ PAIR is one of
     node-server     Node ws server (node/server.js)          <-  our interop_client
     chromium        our interop_server                        <-  headless Chromium's WebSocket (node/browser.js)
     chromium-demo   `websock serve` (demo page, /echo, /chat) <-  headless Chromium loading the page
+    cli-python-server / cli-node-server: their servers <- `websock connect` (cli_connect.py)
 
 Every peer is checked first: a missing one fails the test with the command that installs it, never
 a skip. For wss a CA and a server certificate for 127.0.0.1/::1/localhost are made with the openssl
@@ -167,7 +168,8 @@ def run_client(argv, timeout, cwd=None, env=None):
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("pair", choices=["python-client", "node-client", "python-server", "node-server", "chromium", "chromium-demo"])
+    ap.add_argument("pair", choices=["python-client", "node-client", "python-server", "node-server", "chromium", "chromium-demo",
+                                     "cli-python-server", "cli-node-server"])
     ap.add_argument("--scheme", choices=["ws", "wss"], default="ws")
     ap.add_argument("--server", help="interop_server binary")
     ap.add_argument("--client", help="interop_client binary")
@@ -204,9 +206,14 @@ def main():
                 env = dict(os.environ, WEBSOCK_INTEROP_PROFILE=os.path.join(tmp, "chromium-profile"))
                 rc = run_client([node, os.path.join(NODE_DIR, "browser.js"), "interop", url, a.out or tmp],
                                 a.timeout, cwd=NODE_DIR, env=env)
-        elif a.pair in ("python-server", "node-server"):
-            need_binary(a.client, "interop_client")
-            if a.pair == "python-server":
+        elif a.pair in ("python-server", "node-server", "cli-python-server", "cli-node-server"):
+            cli = a.pair.startswith("cli-")
+            if cli:
+                need_binary(a.websock, "websock CLI")
+                need_python_websockets()   # cli_connect.py asks the peer what it saw
+            else:
+                need_binary(a.client, "interop_client")
+            if a.pair.endswith("python-server"):
                 need_python_websockets()
                 server = Server("py_server", [DEBIAN_PYTHON, os.path.join(HERE, "py_server.py"), *tls_server_args])
             else:
@@ -214,7 +221,10 @@ def main():
                 server = Server("node_server", [node, os.path.join(NODE_DIR, "server.js"), *tls_server_args],
                                 cwd=NODE_DIR)
             url = f"{a.scheme}://127.0.0.1:{server.port}"
-            rc = run_client([a.client, url, ca], a.timeout)
+            if cli:
+                rc = run_client([DEBIAN_PYTHON, os.path.join(HERE, "cli_connect.py"), a.websock, url, ca], a.timeout)
+            else:
+                rc = run_client([a.client, url, ca], a.timeout)
         else:  # chromium-demo
             need_binary(a.websock, "websock CLI")
             node = need_node("playwright-core")
