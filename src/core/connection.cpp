@@ -449,7 +449,9 @@ errc connection::check_close_to_send(std::uint16_t code, std::string_view reason
 }
 
 errc connection::start_frame(opcode op, bool fin, std::uint64_t payload_size, outgoing_frame& out) {
-  if (failed()) return errc::connection_failed;
+  // A failed connection may still send the close frame that 7.1.7 asks for when the caller
+  // turned auto_close off and so sends it itself.
+  if (failed() && op != opcode::close) return errc::connection_failed;
   frame_header h;
   h.fin = fin;
   h.payload_size = payload_size;
@@ -473,7 +475,7 @@ errc connection::start_frame(opcode op, bool fin, std::uint64_t payload_size, ou
       h.fin = true;
       break;
     case opcode::close:
-      if (close_sent_) return errc::send_after_close;
+      if (close_sent_) return failed() ? errc::connection_failed : errc::send_after_close;
       if (payload_size > max_control_payload || payload_size == 1) return errc::close_reason_too_long;
       h.op = op;
       h.fin = true;
@@ -522,8 +524,7 @@ errc connection::send_pong(std::span<const std::byte> payload) {
 }
 
 errc connection::send_close(std::uint16_t code, std::string_view reason) {
-  if (failed()) return errc::connection_failed;
-  if (close_sent_) return errc::send_after_close;
+  if (close_sent_) return failed() ? errc::connection_failed : errc::send_after_close;
   if (errc e = check_close_to_send(code, reason); e != errc::ok) return e;
   std::array<std::byte, max_control_payload> payload;
   std::size_t n = 0;

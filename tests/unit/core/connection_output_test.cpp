@@ -62,3 +62,33 @@ TEST(connection_output, outbox_memory_is_released_after_a_large_message) {
 
 }  // namespace
 }  // namespace websock::core
+
+namespace websock::core {
+namespace {
+
+const std::byte reserved_opcode_frame[] = {std::byte{0x83}, std::byte{0x80}, std::byte{0}, std::byte{0},
+                                           std::byte{0}, std::byte{0}};
+
+TEST(connection_output, failed_connection_without_auto_close_may_still_send_its_close) {
+  connection server({.endpoint_role = role::server, .auto_close = false});
+  std::vector<std::byte> in(std::begin(reserved_opcode_frame), std::end(reserved_opcode_frame));
+  ASSERT_EQ(server.receive(in).ev.type, event_type::error);
+  EXPECT_FALSE(server.has_output());  // auto_close off: nothing queued by itself
+  EXPECT_EQ(server.send("x"), errc::connection_failed);
+  ASSERT_EQ(server.send_close(close_code::protocol_error), errc::ok);
+  const std::vector<std::byte> expected{std::byte{0x88}, std::byte{0x02}, std::byte{0x03}, std::byte{0xEA}};
+  EXPECT_EQ(bytes_of(server.pending_output()), expected);
+  EXPECT_EQ(server.send_close(close_code::protocol_error), errc::connection_failed);
+}
+
+TEST(connection_output, failed_connection_with_auto_close_refuses_a_second_close) {
+  connection server({.endpoint_role = role::server});
+  std::vector<std::byte> in(std::begin(reserved_opcode_frame), std::end(reserved_opcode_frame));
+  ASSERT_EQ(server.receive(in).ev.type, event_type::error);
+  EXPECT_EQ(server.send_close(close_code::normal), errc::connection_failed);
+  outgoing_frame frame;
+  EXPECT_EQ(server.start_frame(opcode::close, true, 2, frame), errc::connection_failed);
+}
+
+}  // namespace
+}  // namespace websock::core
