@@ -116,6 +116,9 @@ errc connection::decode_header(const std::byte* h) {
   const auto b1 = std::to_integer<std::uint8_t>(h[1]);
   if (!is_known_opcode(b0 & 0x0F)) return errc::reserved_opcode;
   decode_first_bytes(b0, b1);
+  // The same checks, on the same two bytes, as when the header arrives split: the error must not
+  // depend on where the reads fell.
+  if (errc e = check_header(); e != errc::ok) return e;
   const std::uint8_t len7 = b1 & 0x7F;
   std::size_t pos = 2;
   if (len7 == 126) {
@@ -129,7 +132,6 @@ errc connection::decode_header(const std::byte* h) {
     pos = 10;
   }
   if (frame_.mask) std::memcpy(frame_.mask->data(), h + pos, 4);
-  if (errc e = check_header(); e != errc::ok) return e;
   // 5.2: "the minimal number of bytes MUST be used to encode the length"; the 64-bit form's
   // most significant bit MUST be 0.
   if (len7 == 126 && frame_.payload_size < 126) return errc::non_minimal_length;
@@ -308,7 +310,7 @@ receive_result connection::receive(std::span<std::byte> input) {
         const bool frame_done = frame_remaining_ == 0;
 
         if (is_control(frame_.op)) {
-          std::memcpy(control_buf_.data() + control_have_, data, take);
+          if (take != 0) std::memcpy(control_buf_.data() + control_have_, data, take);
           control_have_ += take;
           if (!frame_done) return {consumed, {}};
           state_ = parse_state::header;
@@ -420,7 +422,7 @@ errc connection::append_frame(opcode op, bool fin, std::span<const std::byte> pa
 }
 
 void connection::consume_output(std::size_t n) noexcept {
-  outbox_head_ = std::min(outbox_head_ + n, outbox_.size());
+  outbox_head_ = n >= outbox_.size() - outbox_head_ ? outbox_.size() : outbox_head_ + n;
   if (outbox_head_ == outbox_.size()) {
     outbox_.clear();
     outbox_head_ = 0;
@@ -531,7 +533,7 @@ errc connection::send_close(std::uint16_t code, std::string_view reason) {
   if (code != close_code::no_status) {
     payload[0] = static_cast<std::byte>(code >> 8);
     payload[1] = static_cast<std::byte>(code & 0xFF);
-    std::memcpy(payload.data() + 2, reason.data(), reason.size());
+    if (!reason.empty()) std::memcpy(payload.data() + 2, reason.data(), reason.size());
     n = 2 + reason.size();
   }
   close_sent_ = true;

@@ -29,7 +29,7 @@ const char* describe(errc e) noexcept {
     case errc::send_after_close: return "send after the close frame";
     case errc::connection_failed: return "the connection has failed";
     case errc::close_reason_too_long: return "close reason over 123 bytes";
-    case errc::control_payload_too_long: return "control frame payload over 125 bytes";
+    case errc::control_payload_too_long: return "ping or pong payload to send is over 125 bytes";
     case errc::message_kind_mismatch: return "fragment kind differs from the message in progress";
     case errc::no_message_in_progress: return "no fragmented message in progress";
     case errc::bad_close_code_to_send: return "close code may not be sent";
