@@ -1,0 +1,145 @@
+#!/usr/bin/env python3
+"""Writes the seed corpora under fuzz/seeds/<target>/ (run from anywhere; output is deterministic).
+
+Frame-parser inputs are [flags][limits] then records: a byte L < 0xF0 and L bytes for receive(),
+or 0xF0 | command followed by a length-prefixed argument (see fuzz_frame_parser.cpp). The HTTP
+targets take [options] then length-prefixed chunks.
+"""
+import base64
+import hashlib
+import os
+import struct
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+GUID = b"258EAFA5-E914-47DA-95CA-C5AB0DC85B11"
+KEY = base64.b64encode(bytes(range(1, 17)))  # the client fuzzer's fixed key
+ACCEPT = base64.b64encode(hashlib.sha1(KEY + GUID).digest())
+
+
+def frame(op, payload=b"", fin=True, rsv=0, mask=None):
+    out = bytearray([(0x80 if fin else 0) | rsv | op])
+    m = 0x80 if mask is not None else 0
+    n = len(payload)
+    if n < 126:
+        out.append(m | n)
+    elif n <= 0xFFFF:
+        out.append(m | 126)
+        out += struct.pack(">H", n)
+    else:
+        out.append(m | 127)
+        out += struct.pack(">Q", n)
+    if mask is not None:
+        out += mask
+        payload = bytes(b ^ mask[i % 4] for i, b in enumerate(payload))
+    return bytes(out + payload)
+
+
+def chunks(data, sizes=(239,)):
+    """Length-prefixed records, cycling through `sizes`."""
+    out = bytearray()
+    i = k = 0
+    while i < len(data):
+        n = min(sizes[k % len(sizes)], len(data) - i, 239)
+        out.append(n)
+        out += data[i:i + n]
+        i += n
+        k += 1
+    return bytes(out)
+
+
+def command(cmd, arg=b""):
+    assert len(arg) < 0xF0
+    return bytes([0xF0 | cmd, len(arg)]) + arg
+
+
+def write(target, name, data):
+    d = os.path.join(HERE, target)
+    os.makedirs(d, exist_ok=True)
+    with open(os.path.join(d, name), "wb") as f:
+        f.write(data)
+
+
+# Flags byte: bit0 client, bit1 streaming, bit2 no auto-pong, bit3 no auto-close, bit4 no UTF-8
+# check, bit5 accept wrong masking, bit6 zero mask key, bit7 allow RSV1. Limits byte: low nibble
+# max_message_size choice, high nibble max_frame_size choice (0 = default).
+SERVER, CLIENT, STREAM = 0x00, 0x01, 0x02
+K = b"\x37\xfa\x21\x3d"
+GREEK = "κόσμε, Привет мир, 你好世界 🙂!".encode()
+
+
+def frames_seed(name, flags, limits, data, sizes=(239,), tail=b""):
+    write("fuzz_frame_parser", name, bytes([flags, limits]) + chunks(data, sizes) + tail)
+
+
+for role, mask, tag in ((SERVER, K, "server"), (CLIENT, None, "client")):
+    for mode, mtag in ((0, "assembled"), (STREAM, "streaming")):
+        f = role | mode
+        p = f"{tag}_{mtag}_"
+        frames_seed(p + "text", f, 0, frame(0x1, b"Hello", mask=mask))
+        frames_seed(p + "fragments", f, 0,
+                    frame(0x1, b"Hel", fin=False, mask=mask) + frame(0x9, b"ping", mask=mask) +
+                    frame(0x0, b"lo", mask=mask), sizes=(1, 3, 5))
+        frames_seed(p + "binary_126", f, 0, frame(0x2, bytes(range(256)) * 2, mask=mask), sizes=(100, 7))
+        frames_seed(p + "utf8", f, 0, frame(0x1, GREEK[:11], fin=False, mask=mask) +
+                    frame(0x0, GREEK[11:], mask=mask), sizes=(2, 9))
+        frames_seed(p + "bad_utf8", f, 0, frame(0x1, b"ab\xed\xa0\x80", mask=mask))
+        frames_seed(p + "ping_pong_close", f, 0,
+                    frame(0x9, b"hi", mask=mask) + frame(0xA, b"", mask=mask) +
+                    frame(0x8, struct.pack(">H", 1000) + b"bye", mask=mask) +
+                    frame(0x1, b"ignored", mask=mask))
+        frames_seed(p + "empty_close", f, 0, frame(0x8, b"", mask=mask))
+        frames_seed(p + "len64_limit", f, 0x5B, frame(0x2, b"", mask=mask)[:1] +
+                    bytes([(0x80 if mask else 0) | 127]) + struct.pack(">Q", 70000) + (mask or b"") + b"xyz")
+        frames_seed(p + "rsv1", f | 0x80, 0, frame(0x1, b"compressed", rsv=0x40, mask=mask))
+        frames_seed(p + "sends", f, 0, frame(0x1, b"in", mask=mask),
+                    tail=command(0, b"text out") + command(2, b"frag") + command(5, b"p") +
+                    command(4, b"end") + command(8, b"\x03") + command(10, b"\x03zero-copy") +
+                    command(7, struct.pack(">H", 1001) + b"going") + chunks(frame(0x8, b"", mask=mask)) +
+                    command(9))
+
+# A large send drained slowly: the outbox's keep-the-unsent-tail path.
+for role, tag in ((SERVER, "server"), (CLIENT, "client")):
+    write("fuzz_frame_parser", f"{tag}_slow_writer", bytes([role, 0]) + command(12, b"\x7f") +
+          command(8, b"\x04\x10") + command(0, b"after") + command(8, b"\x01\x00") +
+          command(13, b"\x00abc") + command(14) + command(0, b"x") + command(15))
+
+frames_seed("server_unmasked", SERVER, 0, frame(0x1, b"Hello"))
+frames_seed("client_masked", CLIENT, 0, frame(0x1, b"Hello", mask=K))
+frames_seed("server_reserved_opcode", SERVER, 0, frame(0x3, b"", mask=K))
+frames_seed("server_long_ping", SERVER, 0, frame(0x9, b"x" * 126, mask=K))
+frames_seed("server_small_limits", SERVER | STREAM, 0x44, frame(0x2, b"0123456789abc", fin=False, mask=K) +
+            frame(0x0, b"def", mask=K))
+
+# ---------------------------------------------------------------- HTTP
+REQUEST = (b"GET /chat HTTP/1.1\r\nHost: server.example.com\r\nUpgrade: websocket\r\n"
+           b"Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+           b"Origin: http://example.com\r\nSec-WebSocket-Protocol: chat, superchat\r\n"
+           b"Sec-WebSocket-Extensions: permessage-deflate; client_max_window_bits\r\n"
+           b"Sec-WebSocket-Version: 13\r\n\r\n")
+MINIMAL_REQUEST = (b"GET / HTTP/1.1\r\nHost: h\r\nUpgrade: WebSocket\r\nConnection: keep-alive, Upgrade\r\n"
+                   b"Sec-WebSocket-Key: " + KEY + b"\r\nSec-WebSocket-Version: 13\r\n\r\n")
+RESPONSE = (b"HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+            b"Sec-WebSocket-Accept: " + ACCEPT + b"\r\n\r\n")
+RESPONSE_NEGOTIATED = (b"HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                       b"Sec-WebSocket-Accept: " + ACCEPT + b"\r\nSec-WebSocket-Protocol: chat\r\n"
+                       b"Sec-WebSocket-Extensions: permessage-deflate; client_max_window_bits=15\r\n\r\n")
+REFUSAL = (b"HTTP/1.1 426 Upgrade Required\r\nSec-WebSocket-Version: 13\r\nContent-Length: 0\r\n\r\n")
+
+write("fuzz_server_handshake", "rfc_request", b"\x00" + chunks(REQUEST))
+write("fuzz_server_handshake", "rfc_request_hooks", b"\xd0" + chunks(REQUEST, (5, 1, 17)))
+write("fuzz_server_handshake", "minimal_request_frames", b"\x00" + chunks(MINIMAL_REQUEST + frame(0x1, b"Hi", mask=K)))
+write("fuzz_server_handshake", "deny", b"\x80" + chunks(REQUEST.replace(b"/chat", b"/deny")))
+write("fuzz_server_handshake", "bad_version", b"\x00" + chunks(REQUEST.replace(b"Version: 13", b"Version: 8")))
+write("fuzz_server_handshake", "small_limit", b"\x01" + chunks(REQUEST, (3,)))
+
+write("fuzz_client_handshake", "accept", b"\x00" + chunks(RESPONSE))
+write("fuzz_client_handshake", "accept_frames", b"\x00" + chunks(RESPONSE + frame(0x1, b"Hi")))
+write("fuzz_client_handshake", "negotiated", b"\x60" + chunks(RESPONSE_NEGOTIATED, (1, 2, 30)))
+write("fuzz_client_handshake", "unoffered", b"\x00" + chunks(RESPONSE_NEGOTIATED))
+write("fuzz_client_handshake", "refusal", b"\x00" + chunks(REFUSAL))
+
+write("fuzz_http_parser", "request", b"\x00" + chunks(REQUEST))
+write("fuzz_http_parser", "request_split", b"\x00" + chunks(MINIMAL_REQUEST, (1, 2, 3)))
+write("fuzz_http_parser", "response", b"\x01" + chunks(RESPONSE_NEGOTIATED))
+write("fuzz_http_parser", "refusal", b"\x01" + chunks(REFUSAL + b"trailing"))
+write("fuzz_http_parser", "request_small_limits", b"\x3a" + chunks(REQUEST, (7,)))
