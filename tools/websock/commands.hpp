@@ -30,4 +30,17 @@ struct connect_args {
 };
 int connect(const connect_args& a);
 
+struct bench_args {
+  std::string url;
+  std::size_t connections = 100;
+  std::size_t size = 16;       // bytes per message
+  double duration = 5;         // seconds
+  std::size_t inflight = 16;   // messages in flight per connection; 0: hold the connections idle
+  std::size_t threads = 1;     // event loops
+  bool json = false;
+  bool raw = false;            // plain TCP echo, no WebSocket
+  int pid = 0;                 // server process whose CPU time to report
+};
+int bench(const bench_args& a);
+
 }  // namespace cli

@@ -36,6 +36,18 @@ int main(int argc, char** argv) {
   c->add_option("--ping-interval", conn.ping_interval, "Send keep-alive pings after this many idle seconds");
   c->add_option("--proxy", conn.proxy, "HTTP CONNECT proxy host:port");
 
+  cli::bench_args bench;
+  auto* b = app.add_subcommand("bench", "Load generator for any echo server: pipelined, verified, timed");
+  b->add_option("url", bench.url, "ws://host:port/path (or tcp://host:port with --raw)")->required();
+  b->add_option("--connections,-c", bench.connections, "Connections")->capture_default_str()->check(CLI::PositiveNumber);
+  b->add_option("--size,-s", bench.size, "Bytes per message")->capture_default_str();
+  b->add_option("--duration,-d", bench.duration, "Seconds to run")->capture_default_str()->check(CLI::NonNegativeNumber);
+  b->add_option("--inflight,-k", bench.inflight, "Messages in flight per connection (0: idle connections)")->capture_default_str();
+  b->add_option("--threads,-t", bench.threads, "Event-loop threads")->capture_default_str()->check(CLI::PositiveNumber);
+  b->add_flag("--json", bench.json, "Print one JSON object instead of the table");
+  b->add_flag("--raw", bench.raw, "Plain TCP echo, no WebSocket");
+  b->add_option("--pid", bench.pid, "Also report this server process's CPU time per message");
+
   auto* check = app.add_subcommand("self-check", "Run the protocol core through a handshake in memory");
 
   CLI11_PARSE(app, argc, argv);
@@ -43,6 +55,7 @@ int main(int argc, char** argv) {
   if (verbose) cli::log_threshold() = websock::log_level::debug;
   if (s->parsed()) return cli::serve(serve);
   if (c->parsed()) return cli::connect(conn);
+  if (b->parsed()) return cli::bench(bench);
   if (check->parsed()) return run_self_check();
   return 2;
 }

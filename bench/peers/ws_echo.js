@@ -1,0 +1,12 @@
+// Node `ws` echo server, as the ws README shows it: every message goes back with its type.
+//   node ws_echo.js [PORT]   prints "listening on 127.0.0.1:PORT" once ready (PORT 0: any)
+// Finds `ws` in tests/interop/node/node_modules (scripts/install-node-deps.sh installs it there).
+'use strict';
+const path = require('path');
+const { WebSocketServer } = require(path.join(__dirname, '../../tests/interop/node/node_modules/ws'));
+
+const wss = new WebSocketServer({ host: '127.0.0.1', port: Number(process.argv[2] || 9004) });
+wss.on('connection', (ws) => {
+  ws.on('message', (data, isBinary) => ws.send(data, { binary: isBinary }));
+});
+wss.on('listening', () => console.log(`listening on 127.0.0.1:${wss.address().port}`));

@@ -1,0 +1,96 @@
+#!/usr/bin/env bash
+# `websock bench` end to end: against `websock serve` (WebSocket) and against the plain TCP echo
+# peer (--raw) it must count echoes and report them as a table and as JSON; against a server that
+# corrupts its echoes it must notice and fail; against no server it must fail with one line.
+set -euo pipefail
+ws=$1
+tcp_echo=$2
+out=$(mktemp -d)
+pids=()
+trap 'for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$out"' EXIT
+fail() { echo "FAIL: $*"; exit 1; }
+
+# $1 = log file: waits for "127.0.0.1:PORT" in it and prints PORT.
+port_of() {
+  for _ in $(seq 100); do
+    grep -q '127.0.0.1:[0-9]' "$1" 2>/dev/null && break
+    sleep 0.05
+  done
+  grep -o '127.0.0.1:[0-9]*' "$1" | head -1 | cut -d: -f2
+}
+
+json_field() { /usr/bin/python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))[sys.argv[2]])' "$1" "$2"; }
+
+# 1. WebSocket echo through websock serve: the JSON report counts verified echoes, no errors.
+"$ws" serve --port 0 --threads 1 -q >"$out/serve.out" 2>&1 &
+pids+=($!)
+port=$(port_of "$out/serve.out")
+[ -n "$port" ] || fail "serve printed no URL"
+timeout 30 "$ws" bench "ws://127.0.0.1:$port/echo" --connections 8 --size 100 --inflight 4 --duration 1 \
+  --pid "${pids[0]}" --json >"$out/ws.json" 2>"$out/ws.err" || fail "bench ws exited $?: $(cat "$out/ws.err")"
+[ "$(json_field "$out/ws.json" open)" = 8 ] || fail "not every connection opened"
+[ "$(json_field "$out/ws.json" mismatches)" = 0 ] || fail "mismatched echoes"
+[ "$(json_field "$out/ws.json" errors)" = 0 ] || fail "errors"
+messages=$(json_field "$out/ws.json" messages)
+[ "$messages" -gt 100 ] || fail "only $messages echoes in 1 s"
+/usr/bin/python3 - "$out/ws.json" <<'PY' || fail "latency percentiles out of order or server CPU missing"
+import json, sys
+r = json.load(open(sys.argv[1]))
+l = r["latency_us"]
+assert 0 < l["p50"] <= l["p99"] <= l["p999"] <= l["max"], l
+assert r["server_cpu_s"] >= 0 and r["server_cpu_us_per_msg"] > 0, r
+PY
+grep -q 'websock bench: *1 s' "$out/ws.err" || fail "no progress line while running"
+
+# 2. The table form, large messages spanning many reads, several bench threads.
+timeout 30 "$ws" bench "ws://127.0.0.1:$port/echo" -c 4 -s 200000 -k 2 -t 2 -d 1 >"$out/table.out" 2>/dev/null \
+  || fail "bench table exited $?"
+grep -q 'p99.9 us' "$out/table.out" || fail "table has no latency columns: $(cat "$out/table.out")"
+
+# 3. Raw TCP mode against the plain echo peer.
+"$tcp_echo" 0 >"$out/tcp.out" 2>&1 &
+pids+=($!)
+tport=$(port_of "$out/tcp.out")
+[ -n "$tport" ] || fail "tcp echo did not start"
+timeout 30 "$ws" bench "tcp://127.0.0.1:$tport" --raw -c 4 -s 16 -d 1 --json >"$out/raw.json" 2>/dev/null \
+  || fail "bench raw exited $?"
+[ "$(json_field "$out/raw.json" mismatches)" = 0 ] || fail "raw mismatches"
+[ "$(json_field "$out/raw.json" messages)" -gt 100 ] || fail "raw: too few echoes"
+
+# 4. A server that flips a bit in what it echoes: bench must report mismatches and exit 1.
+/usr/bin/python3 - >"$out/bad.out" 2>&1 <<'PY' &
+import socket, threading
+srv = socket.socket()
+srv.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+srv.bind(("127.0.0.1", 0))
+srv.listen()
+print("listening on 127.0.0.1:%d" % srv.getsockname()[1], flush=True)
+def serve(c):
+    while data := c.recv(65536):
+        c.sendall(bytes(b ^ 1 for b in data))
+while True:
+    conn, _ = srv.accept()
+    threading.Thread(target=serve, args=(conn,), daemon=True).start()
+PY
+pids+=($!)
+bport=$(port_of "$out/bad.out")
+[ -n "$bport" ] || fail "corrupting peer did not start"
+set +e
+timeout 30 "$ws" bench "tcp://127.0.0.1:$bport" --raw -c 2 -s 16 -d 1 >/dev/null 2>"$out/bad.err"
+status=$?
+set -e
+[ "$status" = 1 ] || fail "corrupted echoes: exit $status, expected 1"
+grep -q 'differed' "$out/bad.err" || fail "corrupted echoes not reported: $(cat "$out/bad.err")"
+
+# 5. Nothing listening: a non-zero exit and a one-line reason.
+closed=$(/usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+set +e
+timeout 30 "$ws" bench "ws://127.0.0.1:$closed/echo" -c 2 -d 1 >/dev/null 2>"$out/none.err"
+status=$?
+set -e
+[ "$status" != 0 ] || fail "bench against a closed port exited 0"
+grep -q 'FAILED' "$out/none.err" || fail "no reason given: $(cat "$out/none.err")"
+# 6. Bad arguments are refused before anything is opened.
+if "$ws" bench "wss://127.0.0.1:1/" -d 1 >/dev/null 2>&1; then fail "wss:// accepted"; fi
+
+echo "websock bench: ws $messages echoes in 1 s; raw, corrupted-echo and no-server cases as expected"
