@@ -3,6 +3,7 @@
 #include "api/session.hpp"
 
 #include <algorithm>
+#include <array>
 
 #include "api/server_state.hpp"
 #include "websock/error.hpp"
@@ -12,11 +13,8 @@ namespace {
 
 std::atomic<std::uint64_t> next_id{1};
 
-// Large enough that one read usually holds many small frames; bigger messages are assembled by
-// the core, so this bounds nothing.
-constexpr std::size_t read_buffer_size = 16 * 1024;
 // A write buffer that grew past this for a big message is given back once written.
-constexpr std::size_t keep_write_capacity = 256 * 1024;
+constexpr std::size_t keep_write_capacity = 64 * 1024;
 
 }  // namespace
 
@@ -28,10 +26,11 @@ session::session(std::shared_ptr<asio::io_context> ctx, net::any_stream stream, 
       ws_(core::connection_options{.endpoint_role = role, .max_message_size = options.max_message_size}),
       options_(options),
       id_(next_id.fetch_add(1, std::memory_order_relaxed)),
+      buffers_(net::loop_buffers::of(ctx_)),
       timer_(ctx_) {
-  read_buf_.resize(read_buffer_size);
   remote_ = net::remote_address(stream_);
   net::set_no_delay(stream_);
+  net::set_non_blocking(stream_);
 }
 
 session::~session() = default;
@@ -59,17 +58,68 @@ bool session::want_read() const noexcept {
 
 void session::read() {
   reading_ = true;
-  net::async_read_some(stream_, asio::buffer(read_buf_),
-                       [self = shared_from_this()](std::error_code ec, std::size_t n) { self->on_read(ec, n); });
+  if (auto* tls = std::get_if<net::tls_socket>(&stream_)) {
+    // Bytes OpenSSL already holds would not make the socket readable: read them at once.
+    if (net::tls_input_buffered(*tls)) return read_tls();
+    net::async_wait_readable(stream_, [self = shared_from_this()](std::error_code ec) {
+      if (self->phase_ == phase::closed || ec) {
+        self->reading_ = false;
+        if (ec) self->finish(ec);
+        return;
+      }
+      self->read_tls();
+    });
+    return;
+  }
+  net::async_wait_readable(stream_, [self = shared_from_this()](std::error_code ec) { self->on_readable(ec); });
 }
 
-void session::on_read(std::error_code ec, std::size_t n) {
+void session::on_readable(std::error_code ec) {
+  if (phase_ == phase::closed || ec) {
+    reading_ = false;
+    if (ec) finish(ec);
+    return;
+  }
+  // The loop's buffer: the core consumes all of it before this handler returns.
+  const std::span<std::byte> buf = buffers_.read_buffer();
+  const std::size_t n = net::read_some_now(stream_, asio::buffer(buf.data(), buf.size()), ec);
+  if (ec == asio::error::would_block || ec == asio::error::try_again || ec == asio::error::interrupted) {
+    return net::async_wait_readable(stream_, [self = shared_from_this()](std::error_code e) { self->on_readable(e); });
+  }
   reading_ = false;
-  if (phase_ == phase::closed) return;
-  if (ec) return finish(ec);
+  if (consume(ec, buf.first(n))) after_io();
+}
+
+void session::read_tls() {
+  // The loop's TLS buffer if no other pending read holds it, else one of our own for this read.
+  std::byte* buf = buffers_.lease_tls();
+  if (buf == nullptr) {
+    tls_own_ = std::make_unique_for_overwrite<std::byte[]>(net::loop_buffers::tls_size);
+    buf = tls_own_.get();
+  }
+  auto& tls = std::get<net::tls_socket>(stream_);
+  tls.async_read_some(asio::buffer(buf, net::loop_buffers::tls_size),
+                      [self = shared_from_this(), buf](std::error_code ec, std::size_t n) {
+                        self->on_tls_read(ec, n, buf);
+                      });
+}
+
+void session::on_tls_read(std::error_code ec, std::size_t n, std::byte* buffer) {
+  reading_ = false;
+  const bool go_on = consume(ec, {buffer, n});
+  buffers_.release_tls(buffer);
+  tls_own_.reset();
+  if (go_on) after_io();
+}
+
+bool session::consume(std::error_code ec, std::span<std::byte> data) {
+  if (phase_ == phase::closed) return false;
+  if (ec) {
+    finish(ec);
+    return false;
+  }
   in_handler_ = true;
   last_rx_ = clock::now();
-  std::span<std::byte> data(read_buf_.data(), n);
   if (phase_ == phase::handshake) {
     if (ws_.endpoint_role() == core::role::server) {
       on_request_bytes(data);
@@ -80,7 +130,7 @@ void session::on_read(std::error_code ec, std::size_t n) {
     on_frames(data);
   }
   in_handler_ = false;
-  after_io();
+  return phase_ != phase::closed;
 }
 
 void session::on_frames(std::span<std::byte> data) {
@@ -139,29 +189,32 @@ void session::schedule_flush() {
 
 void session::flush() {
   if (writing_ || phase_ == phase::closed) return;
-  const std::span<const std::byte> out = ws_.pending_output();
-  if (out.empty() && http_out_.empty()) return;
+  if (!ws_.has_output() && http_out_.empty()) return;
+  // The outbox itself goes out: write_buf_ (empty, its capacity kept from the last write)
+  // becomes the core's new outbox. http_out_ goes first in the same gather write.
   write_buf_.clear();
-  if (!http_out_.empty()) {
-    const auto* p = reinterpret_cast<const std::byte*>(http_out_.data());
-    write_buf_.insert(write_buf_.end(), p, p + http_out_.size());
-    http_out_.clear();
-  }
-  write_buf_.insert(write_buf_.end(), out.begin(), out.end());
-  write_counted_ = out.size();
-  ws_.consume_output(out.size());
+  if (ws_.has_output()) ws_.swap_output(write_buf_);
+  write_counted_ = write_buf_.size();
   writing_ = true;
-  net::async_write(stream_, asio::buffer(write_buf_),
-                   [self = shared_from_this()](std::error_code ec, std::size_t) { self->on_write(ec); });
+  const std::array<asio::const_buffer, 2> out{asio::buffer(http_out_),
+                                              asio::buffer(write_buf_.data(), write_buf_.size())};
+  net::async_write(stream_, out, [self = shared_from_this()](std::error_code ec, std::size_t) { self->on_write(ec); });
 }
 
 void session::on_write(std::error_code ec) {
   writing_ = false;
   buffered_.fetch_sub(write_counted_, std::memory_order_relaxed);
   write_counted_ = 0;
+  if (!http_out_.empty()) std::string().swap(http_out_);  // written: give the memory back
+  write_buf_.clear();
+  write_buf_.release_if_larger(keep_write_capacity);
   if (phase_ == phase::closed) return;
   if (ec) return finish(ec);
-  if (write_buf_.capacity() > keep_write_capacity) std::vector<std::byte>().swap(write_buf_);
+  // A buffer kept for the next write is given back if the connection then goes quiet.
+  if (write_buf_.capacity() > trim_keep && trim_at_ == clock::time_point{}) {
+    trim_at_ = clock::now() + trim_delay;
+    arm_timer();
+  }
   in_handler_ = true;
   if (buffered() == 0 && want_drain_.exchange(false) && phase_ == phase::open && handlers_->on_drain) {
     connection handle(shared_from_this());

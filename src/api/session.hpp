@@ -8,8 +8,13 @@
 //  2. buffered_ == bytes in the core's outbox + bytes of the write in flight that came from it +
 //     bytes reserved by sends posted from other threads. It never exceeds the limit because every
 //     send checks it first; only control frames (pong, close) may go past it.
-//  3. At most one read and one write are in flight; the write buffer is ours, never the outbox,
-//     because sends during a write would reallocate the outbox.
+//  3. At most one read and one write are in flight. Reads use the loop's shared buffer
+//     (net::loop_buffers): plain streams wait for readability and read within the handler; TLS
+//     reads hold the loop's TLS buffer (or a private one) only from initiation to completion.
+//     A write sends write_buf_, which core::connection::swap_output filled with the outbox
+//     (no copy); sends during the write go to the core's new outbox.
+//  5. Idle connections hold no read buffer, and no write buffer or outbox capacity above
+//     trim_keep once idle for trim_delay (on_timer trims them).
 //  4. on_close runs exactly once, and only for connections that reached on_open.
 #pragma once
 
@@ -25,9 +30,11 @@
 #include <system_error>
 #include <vector>
 
+#include "net/loop_buffers.hpp"
 #include "net/stream.hpp"
 #include "websock/connection.hpp"
 #include "websock/core/connection.hpp"
+#include "websock/core/detail/byte_buffer.hpp"
 #include "websock/core/handshake.hpp"
 #include "websock/options.hpp"
 #include "websock/server.hpp"
@@ -39,6 +46,9 @@ struct route_entry;
 class session : public std::enable_shared_from_this<session> {
  public:
   using clock = std::chrono::steady_clock;
+  // A write buffer or outbox larger than this is given back after trim_delay without writes.
+  static constexpr std::size_t trim_keep = 4096;
+  static constexpr std::chrono::milliseconds trim_delay{1000};
   // Client: the handshake's outcome, once (error and one-line description, or success).
   using client_done = std::function<void(std::error_code, const std::string&)>;
 
@@ -81,7 +91,12 @@ class session : public std::enable_shared_from_this<session> {
   bool on_loop() const noexcept;
   // I/O
   void read();
-  void on_read(std::error_code ec, std::size_t n);
+  void on_readable(std::error_code ec);
+  void read_tls();
+  void on_tls_read(std::error_code ec, std::size_t n, std::byte* buffer);
+  // Hands read bytes to the handshake or the core; false when the session ended.
+  bool consume(std::error_code ec, std::span<std::byte> data);
+  void trim();
   void flush();
   void on_write(std::error_code ec);
   void after_io();
@@ -127,9 +142,10 @@ class session : public std::enable_shared_from_this<session> {
   client_done client_done_;
   std::shared_ptr<const handlers> handlers_;
 
-  std::vector<std::byte> read_buf_;
-  std::vector<std::byte> write_buf_;
-  std::string http_out_;             // an HTTP head (101, refusal, plain response) to write first
+  net::loop_buffers& buffers_;       // the loop's shared read buffers
+  std::unique_ptr<std::byte[]> tls_own_;  // a TLS read's buffer while the loop's is leased
+  core::detail::byte_buffer write_buf_;   // the outbox being written (swap_output)
+  std::string http_out_;             // an HTTP head (101, refusal, plain response), written first
   std::size_t write_counted_ = 0;    // bytes of the write in flight that count in buffered_
   bool reading_ = false;
   bool writing_ = false;
@@ -147,6 +163,7 @@ class session : public std::enable_shared_from_this<session> {
   clock::time_point last_rx_{};
   clock::time_point closing_since_{};
   clock::time_point ping_sent_{};
+  clock::time_point trim_at_{};      // set: give back large write buffers if still idle then
   bool ping_outstanding_ = false;
 
   std::string subprotocol_;

@@ -24,6 +24,7 @@ std::optional<session::clock::time_point> session::next_deadline() const noexcep
       if (on(options_.handshake_timeout)) consider(started_ + options_.handshake_timeout);
       break;
     case phase::open:
+      if (trim_at_ != clock::time_point{}) consider(trim_at_);
       if (on(options_.idle_timeout)) consider(last_rx_ + options_.idle_timeout);
       if (on(options_.ping_interval)) {
         consider(ping_outstanding_ ? ping_sent_ + options_.ping_timeout : last_rx_ + options_.ping_interval);
@@ -67,6 +68,7 @@ void session::on_timer() {
       }
       break;
     case phase::open:
+      if (trim_at_ != clock::time_point{} && now >= trim_at_) trim();
       if (on(options_.idle_timeout) && now >= last_rx_ + options_.idle_timeout) {
         close_on_loop(close_code::going_away, "idle timeout", make_error_code(net_errc::idle_timeout));
         break;
@@ -100,6 +102,18 @@ void session::on_timer() {
   in_handler_ = false;
   arm_timer();
   after_io();
+}
+
+void session::trim() {
+  if (writing_ || ws_.has_output()) {
+    trim_at_ = clock::now() + trim_delay;  // still busy: look again later
+    return;
+  }
+  trim_at_ = {};
+  // Our spare buffer, then the core's empty outbox (swapped out for an empty one), are freed.
+  write_buf_ = {};
+  ws_.swap_output(write_buf_);
+  write_buf_ = {};
 }
 
 }  // namespace websock::detail

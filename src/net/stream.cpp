@@ -1,6 +1,42 @@
 #include "net/stream.hpp"
 
+#include <openssl/bio.h>
+#include <openssl/ssl.h>
+
 namespace websock::net {
+
+std::size_t read_some_now(any_stream& s, asio::mutable_buffer buffer, std::error_code& ec) {
+  return std::visit(
+      [&](auto& x) -> std::size_t {
+        if constexpr (std::is_same_v<std::decay_t<decltype(x)>, tls_socket>) {
+          ec = asio::error::operation_not_supported;
+          return 0;
+        } else {
+          return x.read_some(buffer, ec);
+        }
+      },
+      s);
+}
+
+void set_non_blocking(any_stream& s) noexcept {
+  std::visit(
+      [](auto& x) {
+        if constexpr (!std::is_same_v<std::decay_t<decltype(x)>, tls_socket>) {
+          std::error_code ignored;
+          x.non_blocking(true, ignored);
+        }
+      },
+      s);
+}
+
+bool tls_input_buffered(tls_socket& s) noexcept {
+  SSL* ssl = s.native_handle();
+  // SSL_has_pending: decrypted bytes or unprocessed record bytes inside SSL. The read BIO is
+  // Asio's BIO pair: ciphertext Asio already took from the socket and SSL has not read yet.
+  if (SSL_has_pending(ssl) == 1) return true;
+  BIO* rbio = SSL_get_rbio(ssl);
+  return rbio != nullptr && BIO_ctrl_pending(rbio) > 0;
+}
 
 void shutdown_send(any_stream& s) noexcept {
   with_socket(s, [](auto& sock) {

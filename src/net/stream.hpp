@@ -24,9 +24,10 @@ void async_read_some(any_stream& s, asio::mutable_buffer buffer, Handler&& handl
   std::visit([&](auto& x) { x.async_read_some(buffer, std::forward<Handler>(handler)); }, s);
 }
 
-template <class Handler>
-void async_write(any_stream& s, asio::const_buffer buffer, Handler&& handler) {
-  std::visit([&](auto& x) { asio::async_write(x, buffer, std::forward<Handler>(handler)); }, s);
+// Writes every buffer of the sequence (e.g. an HTTP head and the outbox in one gather write).
+template <class Buffers, class Handler>
+void async_write(any_stream& s, const Buffers& buffers, Handler&& handler) {
+  std::visit([&](auto& x) { asio::async_write(x, buffers, std::forward<Handler>(handler)); }, s);
 }
 
 // The socket under any TLS layer.
@@ -42,6 +43,20 @@ decltype(auto) with_socket(any_stream& s, F&& f) {
       },
       s);
 }
+
+// Waits until the socket under any TLS layer is readable (no buffer is held meanwhile).
+template <class Handler>
+void async_wait_readable(any_stream& s, Handler&& handler) {
+  with_socket(s, [&](auto& sock) { sock.async_wait(asio::socket_base::wait_read, std::forward<Handler>(handler)); });
+}
+
+// Plain streams only (TCP, Unix): one non-blocking read. would_block when nothing is there.
+std::size_t read_some_now(any_stream& s, asio::mutable_buffer buffer, std::error_code& ec);
+// Plain streams: reads never block (read_some_now). TLS: nothing to do.
+void set_non_blocking(any_stream& s) noexcept;
+// TLS: OpenSSL holds input already read from the socket (decrypted bytes, or record bytes in its
+// read BIO), so waiting for the socket to become readable could wait for bytes that are here.
+bool tls_input_buffered(tls_socket& s) noexcept;
 
 // Sends FIN; reads may go on (the peer's remaining bytes, then its own FIN).
 void shutdown_send(any_stream& s) noexcept;
