@@ -1,5 +1,5 @@
 # Two commands do all set-up on a fresh Debian 12 machine: `make run` and `make test`.
-.PHONY: all deps build run test test-release test-asan bench clean
+.PHONY: all deps build run test test-release test-asan test-tsan bench clean
 
 all: build
 
@@ -15,7 +15,7 @@ build: deps
 run: build
 	./build/release/tools/websock/websock serve
 
-test: deps test-release test-asan
+test: deps test-release test-asan test-tsan
 
 test-release:
 	cmake --preset release >/dev/null
@@ -27,6 +27,13 @@ test-asan:
 	cmake --preset asan >/dev/null
 	cmake --build --preset asan
 	ctest --preset asan
+
+# ThreadSanitizer run of the multi-threaded tests (label `threads`: the server and client over
+# loopback with several loops and sending threads, websocket.h handles shared between threads).
+test-tsan:
+	cmake --preset tsan >/dev/null
+	cmake --build --preset tsan --target api_test wsh_threads_test
+	ctest --preset tsan -L threads
 
 bench: build
 	@bench/run.sh

@@ -1,9 +1,9 @@
 // The WebSocket server: routes, plain HTTP on the same port, worker threads, graceful shutdown.
 //
 //   websock::server srv;
-//   srv.route("/echo", {.on_message = [](websock::connection& c, const websock::message& m) {
+//   srv.route("/echo", {.callbacks = {.on_message = [](websock::connection& c, const websock::message& m) {
 //     c.send(m.kind, m.data);
-//   }});
+//   }}});
 //   srv.listen("127.0.0.1", 8080);
 //   srv.run();
 //
