@@ -49,6 +49,7 @@ bool session::want_read() const noexcept {
       return false;
     case phase::open:
     case phase::closing:
+      if (tls_shutdown_) return false;  // the TLS shutdown reads the peer's close_notify itself
       // Backpressure: while our buffer is over half the limit we stop reading, so the peer's
       // requests (echoes, pings) cannot grow it further. TCP flow control then slows the peer.
       return transport_closing_ || buffered() <= options_.max_buffered_bytes / 2;
@@ -62,6 +63,10 @@ void session::read() {
     // Bytes OpenSSL already holds would not make the socket readable: read them at once.
     if (net::tls_input_buffered(*tls)) return read_tls();
     net::async_wait_readable(stream_, [self = shared_from_this()](std::error_code ec) {
+      if (self->tls_shutdown_ && self->phase_ != phase::closed) {  // cancelled for the shutdown
+        self->reading_ = false;
+        return self->shutdown_tls();
+      }
       if (self->phase_ == phase::closed || ec) {
         self->reading_ = false;
         if (ec) self->finish(ec);
@@ -106,6 +111,11 @@ void session::read_tls() {
 
 void session::on_tls_read(std::error_code ec, std::size_t n, std::byte* buffer) {
   reading_ = false;
+  if (tls_shutdown_ && phase_ != phase::closed) {  // cancelled for the shutdown (or late bytes)
+    buffers_.release_tls(buffer);
+    tls_own_.reset();
+    return shutdown_tls();
+  }
   const bool go_on = consume(ec, {buffer, n});
   buffers_.release_tls(buffer);
   tls_own_.reset();
@@ -245,9 +255,24 @@ void session::begin_transport_close() {
   // close frame in the peer's receive buffer. Reading goes on until the peer's FIN; the close
   // timer bounds the wait.
   transport_closing_ = true;
-  net::shutdown_send(stream_);
   if (closing_since_ == clock::time_point{}) closing_since_ = clock::now();
   arm_timer();
+  if (std::holds_alternative<net::tls_socket>(stream_)) {
+    // TLS ends with close_notify before the FIN (RFC 8446 6.1), else the peer cannot tell our
+    // end from a truncation. A read in flight is cancelled first: one TLS operation at a time.
+    tls_shutdown_ = true;
+    if (reading_) return net::cancel(stream_);
+    return shutdown_tls();
+  }
+  net::shutdown_send(stream_);
+}
+
+void session::shutdown_tls() {
+  // Sends close_notify, then reads until the peer's close_notify or its FIN; the close timer
+  // bounds the wait. Either way the connection is over.
+  std::get<net::tls_socket>(stream_).async_shutdown([self = shared_from_this()](std::error_code) {
+    self->finish({});
+  });
 }
 
 void session::enter_closing() {

@@ -97,6 +97,7 @@ class session : public std::enable_shared_from_this<session> {
   // Hands read bytes to the handshake or the core; false when the session ended.
   bool consume(std::error_code ec, std::span<std::byte> data);
   void trim();
+  void shutdown_tls();
   void flush();
   void on_write(std::error_code ec);
   void after_io();
@@ -152,6 +153,7 @@ class session : public std::enable_shared_from_this<session> {
   bool in_handler_ = false;          // inside one of our completion handlers: flush at its end
   bool flush_posted_ = false;
   bool transport_closing_ = false;   // FIN sent: read on until the peer's FIN
+  bool tls_shutdown_ = false;        // TLS: close_notify instead of the FIN (shutdown_tls)
   bool close_recorded_ = false;
   close_info close_;
   std::error_code failure_;          // a protocol error or timeout that ended the connection

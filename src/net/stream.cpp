@@ -45,6 +45,13 @@ void shutdown_send(any_stream& s) noexcept {
   });
 }
 
+void cancel(any_stream& s) noexcept {
+  with_socket(s, [](auto& sock) {
+    std::error_code ignored;
+    sock.cancel(ignored);
+  });
+}
+
 void close(any_stream& s) noexcept {
   with_socket(s, [](auto& sock) {
     std::error_code ignored;

@@ -60,6 +60,8 @@ bool tls_input_buffered(tls_socket& s) noexcept;
 
 // Sends FIN; reads may go on (the peer's remaining bytes, then its own FIN).
 void shutdown_send(any_stream& s) noexcept;
+// Pending operations on the socket complete with operation_aborted; the socket stays open.
+void cancel(any_stream& s) noexcept;
 // Closes the descriptor; pending operations complete with operation_aborted.
 void close(any_stream& s) noexcept;
 // Closes with SO_LINGER 0, so the peer sees a TCP reset (tests of abnormal closure).
