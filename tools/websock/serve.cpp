@@ -86,7 +86,9 @@ int serve(const serve_args& a) {
   websock::server srv(o);
   chat_room room;
   srv.route("/echo", {.callbacks = logged({.on_message = [](websock::connection& c, const websock::message& m) {
-                        log(websock::log_level::debug, describe(c) + " message " + std::to_string(m.data.size()) + " B");
+                        if (websock::log_level::debug >= log_threshold()) {  // no formatting on the hot path
+                          log(websock::log_level::debug, describe(c) + " message " + std::to_string(m.data.size()) + " B");
+                        }
                         c.send(m.kind, m.data);
                       }})});
   srv.route("/chat", {.callbacks = logged({.on_open = [&room](websock::connection& c) { room.join(c); },
