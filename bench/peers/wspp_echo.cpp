@@ -17,8 +17,10 @@ int main(int argc, char** argv) {
   s.clear_error_channels(websocketpp::log::elevel::all);
   s.init_asio();
   s.set_reuse_addr(true);
-  s.set_socket_init_handler([](websocketpp::connection_hdl, boost::asio::ip::tcp::socket& sock) {
-    sock.set_option(boost::asio::ip::tcp::no_delay(true));
+  // The socket is not open yet when socket_init runs: set TCP_NODELAY once the connection is.
+  s.set_open_handler([&s](websocketpp::connection_hdl h) {
+    boost::system::error_code ignored;
+    s.get_con_from_hdl(h)->get_raw_socket().set_option(boost::asio::ip::tcp::no_delay(true), ignored);
   });
   s.set_message_handler([&s](websocketpp::connection_hdl h, server::message_ptr m) {
     websocketpp::lib::error_code ec;
