@@ -76,7 +76,41 @@ void session::read() {
     });
     return;
   }
+  if (cooling_) {  // trim() cooled this connection while a read was in flight; that read is over
+    cooling_ = false;
+    hot_buf_.reset();
+  }
+  if (hot_buf_) {
+    // A busy connection reads into its own buffer: Asio tries the read at once and waits only if
+    // nothing is there, without re-registering the socket (a wait costs an epoll_ctl each time).
+    return net::async_read_some(stream_, asio::buffer(hot_buf_.get(), hot_size),
+                                [self = shared_from_this()](std::error_code ec, std::size_t n) {
+                                  self->on_hot_read(ec, n);
+                                });
+  }
   net::async_wait_readable(stream_, [self = shared_from_this()](std::error_code ec) { self->on_readable(ec); });
+}
+
+void session::on_hot_read(std::error_code ec, std::size_t n) {
+  reading_ = false;
+  if (ec == asio::error::operation_aborted && cooling_ && phase_ != phase::closed) return after_io();
+  if (consume(ec, {hot_buf_.get(), n})) after_io();
+}
+
+void session::note_read() {
+  // Reads in quick succession make a connection hot: it gets its own read buffer until it has
+  // been quiet for trim_delay (trim() takes the buffer back).
+  const auto now = clock::now();
+  if (phase_ != phase::open || now - last_rx_ > hot_gap) {
+    quick_reads_ = 0;
+    return;
+  }
+  if (++quick_reads_ < hot_after) return;
+  hot_buf_ = std::make_unique_for_overwrite<std::byte[]>(hot_size);
+  if (trim_at_ == clock::time_point{}) {
+    trim_at_ = now + trim_delay;
+    arm_timer();
+  }
 }
 
 void session::on_readable(std::error_code ec) {
@@ -92,6 +126,7 @@ void session::on_readable(std::error_code ec) {
     return net::async_wait_readable(stream_, [self = shared_from_this()](std::error_code e) { self->on_readable(e); });
   }
   reading_ = false;
+  if (!ec && n != 0) note_read();
   if (consume(ec, buf.first(n))) after_io();
 }
 

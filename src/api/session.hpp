@@ -49,6 +49,11 @@ class session : public std::enable_shared_from_this<session> {
   // A write buffer or outbox larger than this is given back after trim_delay without writes.
   static constexpr std::size_t trim_keep = 4096;
   static constexpr std::chrono::milliseconds trim_delay{1000};
+  // A connection that reads hot_after times, each within hot_gap of the last, reads into a buffer
+  // of its own (hot_size) until trim_delay passes without input.
+  static constexpr unsigned hot_after = 16;
+  static constexpr std::chrono::milliseconds hot_gap{50};
+  static constexpr std::size_t hot_size = 16 * 1024;
   // Client: the handshake's outcome, once (error and one-line description, or success).
   using client_done = std::function<void(std::error_code, const std::string&)>;
 
@@ -92,6 +97,8 @@ class session : public std::enable_shared_from_this<session> {
   // I/O
   void read();
   void on_readable(std::error_code ec);
+  void on_hot_read(std::error_code ec, std::size_t n);
+  void note_read();
   void read_tls();
   void on_tls_read(std::error_code ec, std::size_t n, std::byte* buffer);
   // Hands read bytes to the handshake or the core; false when the session ended.
@@ -145,6 +152,9 @@ class session : public std::enable_shared_from_this<session> {
 
   net::loop_buffers& buffers_;       // the loop's shared read buffers
   std::unique_ptr<std::byte[]> tls_own_;  // a TLS read's buffer while the loop's is leased
+  std::unique_ptr<std::byte[]> hot_buf_;  // plain streams: a busy connection's own read buffer
+  unsigned quick_reads_ = 0;         // reads in a row, each within hot_gap of the one before
+  bool cooling_ = false;             // trim() cancelled the hot read in flight to free hot_buf_
   core::detail::byte_buffer write_buf_;   // the outbox being written (swap_output)
   std::string http_out_;             // an HTTP head (101, refusal, plain response), written first
   std::size_t write_counted_ = 0;    // bytes of the write in flight that count in buffered_

@@ -105,9 +105,25 @@ void session::on_timer() {
 }
 
 void session::trim() {
-  if (writing_ || ws_.has_output()) {
-    trim_at_ = clock::now() + trim_delay;  // still busy: look again later
+  const auto now = clock::now();
+  if (writing_ || ws_.has_output() || cooling_) {
+    trim_at_ = now + trim_delay;  // still busy: look again later
     return;
+  }
+  if (hot_buf_) {
+    if (now - last_rx_ < trim_delay) {  // still reading
+      trim_at_ = last_rx_ + trim_delay;
+      return;
+    }
+    quick_reads_ = 0;
+    if (reading_) {
+      // The read in flight holds the buffer: cancel it (no write is in flight to cancel with it);
+      // read() frees the buffer once its handler ran.
+      cooling_ = true;
+      net::cancel(stream_);
+    } else {
+      hot_buf_.reset();
+    }
   }
   trim_at_ = {};
   // Our spare buffer, then the core's empty outbox (swapped out for an empty one), are freed.

@@ -71,5 +71,42 @@ TEST(Memory, IdleConnectionCostsUnder4KiBOfHeap) {
 #endif
 }
 
+// Echoes `rounds` messages one after another (each waits for its echo): reads in quick succession.
+bool busy_echo(raw_socket& s, int rounds) {
+  for (int i = 0; i < rounds; ++i) {
+    if (!s.send(hi_frame)) return false;
+    if (s.read(5s, hi_echo).find(hi_echo) == std::string::npos) return false;
+  }
+  return true;
+}
+
+// A busy connection reads into a buffer of its own (no reactor re-registration per read); once
+// quiet for a second it gives the buffer back, cancelling its read in flight, and goes on working.
+TEST(Memory, BusyConnectionsGiveTheirReadBufferBackWhenQuiet) {
+  constexpr std::size_t n = 40;
+  server srv({.threads = 1});
+  srv.route("/echo", {.callbacks = {.on_message = [](connection& c, const message& m) { c.send(m.kind, m.data); }}});
+  srv.listen("127.0.0.1", 0);
+  srv.start();
+  std::vector<std::optional<raw_socket>> sockets(n);
+  for (auto& s : sockets) {
+    s.emplace(srv.port());
+    ASSERT_TRUE(open_and_echo(*s));
+  }
+  std::this_thread::sleep_for(1500ms);  // every write buffer trimmed: the baseline
+  const std::size_t idle = heap_in_use();
+  for (auto& s : sockets) ASSERT_TRUE(busy_echo(*s, 40));
+  const std::size_t busy = heap_in_use();
+  std::this_thread::sleep_for(2500ms);  // quiet: hot buffers are given back
+  const std::size_t cooled = heap_in_use();
+  // Each connection still echoes after its read was cancelled and it went back to waiting.
+  for (auto& s : sockets) ASSERT_TRUE(busy_echo(*s, 2));
+  std::printf("heap: idle %zu, busy %zu, cooled %zu\n", idle, busy, cooled);
+#ifndef WEBSOCK_TEST_SANITIZED
+  EXPECT_GT(static_cast<double>(busy), static_cast<double>(idle) + n * 8192.0) << "no busy connection got a buffer";
+  EXPECT_LT(static_cast<double>(cooled), static_cast<double>(idle) + n * 1024.0) << "buffers kept after going quiet";
+#endif
+}
+
 }  // namespace
 }  // namespace websock::test
