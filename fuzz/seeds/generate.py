@@ -143,3 +143,28 @@ write("fuzz_http_parser", "request_split", b"\x00" + chunks(MINIMAL_REQUEST, (1,
 write("fuzz_http_parser", "response", b"\x01" + chunks(RESPONSE_NEGOTIATED))
 write("fuzz_http_parser", "refusal", b"\x01" + chunks(REFUSAL + b"trailing"))
 write("fuzz_http_parser", "request_small_limits", b"\x3a" + chunks(REQUEST, (7,)))
+
+# fuzz_utf8: the input is both the text and length-prefixed chunks (L < 0xC0: L bytes, else
+# (L - 0xC0) * 32 + 0xC0 bytes).
+def utf8_chunks(data, sizes):
+    out = bytearray()
+    i = k = 0
+    while i < len(data):
+        n = min(sizes[k % len(sizes)], len(data) - i)
+        if n >= 0xC0:
+            n = min((n - 0xC0) // 32, 63) * 32 + 0xC0
+            out.append(0xC0 + (n - 0xC0) // 32)
+        else:
+            out.append(n)
+        out += data[i:i + n]
+        i += n
+        k += 1
+    return bytes(out)
+
+
+MULTILINGUAL = ("Grüße κόσμε Привет 日本語 😀🌍 €¢\U0010FFFF\uE000\uD7FF\u0800\U00010000 "
+                "The quick brown fox. ").encode() * 6
+write("fuzz_utf8", "multilingual", MULTILINGUAL)
+write("fuzz_utf8", "multilingual_chunks", utf8_chunks(MULTILINGUAL, (1, 37, 2, 300, 0, 64)))
+write("fuzz_utf8", "edges", b"a" * 29 + bytes.fromhex("e0a080 ed9fbf f0908080 f48fbfbf c280 dfbf efbfbf")
+      + b"b" * 30 + bytes.fromhex("eda080 f4908080 c0af e09fbf f08fbfbf f5 80 c2") + b"tail" + bytes.fromhex("f09f98"))

@@ -1,11 +1,15 @@
-// UTF-8 validation with a shift-based DFA: each byte's row packs the next state for every current
-// state into one 64-bit word (6 bits per state, states stored as their bit offsets), so one step is
-// a table load and a shift with a one-cycle dependency chain. Runs of ASCII are skipped 16 bytes
-// at a time while the automaton sits in the accept state.
+// UTF-8 validation. Long inputs go to a vector validator (utf8_simd.cpp, AVX2, chosen at run time);
+// the portable path, and the one for short inputs and for the pieces of a sequence split across
+// feeds, is a shift-based DFA: each byte's row packs the next state for every current state into
+// one 64-bit word (6 bits per state, states stored as their bit offsets), so one step is a table
+// load and a shift with a one-cycle dependency chain. Runs of ASCII are skipped 16 bytes at a time
+// while the automaton sits in the accept state.
 #include "websock/core/utf8.hpp"
 
 #include <array>
 #include <cstring>
+
+#include "utf8_simd.hpp"
 
 namespace websock::core {
 namespace {
@@ -105,17 +109,89 @@ std::uint64_t run(std::uint64_t state, const unsigned char* p, std::size_t n) no
   return state & 63;
 }
 
+// Below this size the DFA (with its ASCII skip) is as fast as setting up the vector path.
+constexpr std::size_t simd_min_size = 32;
+
+// Valid and complete: the vector path when the CPU has one and the input is long enough.
+bool valid_complete(const unsigned char* p, std::size_t n) noexcept {
+  if (n >= simd_min_size && detail::avx2_available()) return detail::utf8_valid_avx2(p, n);
+  return run(0, p, n) == 0;
+}
+
 }  // namespace
 
+namespace detail {
+
+std::uint32_t utf8_dfa_run(std::uint32_t state, const unsigned char* data,
+                           std::size_t size) noexcept {
+  if (state == utf8_validator::reject_state) return state;
+  return static_cast<std::uint32_t>(run(state, data, size));
+}
+
+bool utf8_valid_dfa(const unsigned char* data, std::size_t size) noexcept {
+  return run(0, data, size) == 0;
+}
+
+bool avx2_available() noexcept {
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+  static const bool available = [] {
+    __builtin_cpu_init();
+    return __builtin_cpu_supports("avx2") != 0;
+  }();
+  return available;
+#else
+  return false;
+#endif
+}
+
+}  // namespace detail
+
+// With the vector path, a piece is cut in three: the DFA first finishes a sequence left open by the
+// previous feed (at most 3 bytes), then the vector validator checks everything up to the start of
+// the last sequence, which may be cut short by the end of the piece, and the DFA takes that last
+// sequence and carries its state to the next feed. The vector validator needs the part it checks
+// to be complete; the part ends just before a lead byte (or at the end of the piece when no lead
+// byte starts in the last 3 bytes, where no valid sequence can be open), so if that part is not
+// valid and complete, no continuation of the stream can make it so: failing there is exact.
 bool utf8_validator::feed(std::span<const std::byte> bytes) noexcept {
   if (state_ == reject_state) return false;
-  state_ = static_cast<std::uint32_t>(
-      run(state_, reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size()));
+  auto p = reinterpret_cast<const unsigned char*>(bytes.data());
+  std::size_t n = bytes.size();
+  if (n < simd_min_size || !detail::avx2_available()) {
+    state_ = static_cast<std::uint32_t>(run(state_, p, n));
+    return state_ != reject_state;
+  }
+
+  std::uint64_t state = state_;
+  while (state != s_accept * 6 && state != s_reject * 6 && n > 0) {
+    state = (table[*p] >> state) & 63;
+    ++p;
+    --n;
+  }
+  if (state != s_accept * 6) {  // rejected, or the piece ended first
+    state_ = static_cast<std::uint32_t>(state);
+    return state_ != reject_state;
+  }
+
+  std::size_t cut = n;
+  for (std::size_t back = 1; back <= 3 && back <= n; ++back) {
+    const unsigned char b = p[n - back];
+    if (b >= 0xC0) {
+      cut = n - back;
+      break;
+    }
+    if (b < 0x80) break;
+  }
+  if (!valid_complete(p, cut)) {
+    state_ = reject_state;
+    return false;
+  }
+  state_ = static_cast<std::uint32_t>(run(0, p + cut, n - cut));
   return state_ != reject_state;
 }
 
 bool is_valid_utf8(std::span<const std::byte> bytes) noexcept {
-  return run(0, reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size()) == 0;
+  return valid_complete(reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size());
 }
 
 }  // namespace websock::core
