@@ -13,8 +13,9 @@ namespace {
 
 std::atomic<std::uint64_t> next_id{1};
 
-// A write buffer that grew past this for a big message is given back once written.
-constexpr std::size_t keep_write_capacity = 64 * 1024;
+// A write buffer (or outbox) that grew past this for a big message is given back once written;
+// below it, buffers stay while the connection is busy and trim() frees them once it is quiet.
+constexpr std::size_t keep_write_capacity = 1024 * 1024;
 
 }  // namespace
 
@@ -23,7 +24,9 @@ session::session(std::shared_ptr<asio::io_context> ctx, net::any_stream stream, 
     : ctx_holder_(std::move(ctx)),
       ctx_(*ctx_holder_),
       stream_(std::move(stream)),
-      ws_(core::connection_options{.endpoint_role = role, .max_message_size = options.max_message_size}),
+      ws_(core::connection_options{.endpoint_role = role,
+                                   .max_message_size = options.max_message_size,
+                                   .keep_output_capacity = keep_write_capacity}),
       options_(options),
       id_(next_id.fetch_add(1, std::memory_order_relaxed)),
       buffers_(net::loop_buffers::of(ctx_)),

@@ -53,7 +53,7 @@ class session : public std::enable_shared_from_this<session> {
   // of its own (hot_size) until trim_delay passes without input.
   static constexpr unsigned hot_after = 16;
   static constexpr std::chrono::milliseconds hot_gap{50};
-  static constexpr std::size_t hot_size = 16 * 1024;
+  static constexpr std::size_t hot_size = 64 * 1024;
   // Client: the handshake's outcome, once (error and one-line description, or success).
   using client_done = std::function<void(std::error_code, const std::string&)>;
 

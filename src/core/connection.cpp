@@ -7,7 +7,6 @@ namespace websock::core {
 namespace {
 
 constexpr std::size_t retained_message_capacity = 4u << 20;  // free the assembly buffer above this
-constexpr std::size_t retained_outbox_capacity = 64u << 10;    // free the emptied outbox above this
 
 // Header length implied by the second header byte: 2, plus the extended length, plus the key.
 inline std::size_t header_length(std::byte b1) noexcept {
@@ -426,8 +425,8 @@ void connection::consume_output(std::size_t n) noexcept {
   if (outbox_head_ == outbox_.size()) {
     outbox_.clear();
     outbox_head_ = 0;
-    outbox_.release_if_larger(retained_outbox_capacity);  // idle connections stay small
-  } else if (outbox_head_ >= retained_outbox_capacity && outbox_head_ * 2 >= outbox_.size()) {
+    outbox_.release_if_larger(options_.keep_output_capacity);  // idle connections stay small
+  } else if (outbox_head_ >= (64u << 10) && outbox_head_ * 2 >= outbox_.size()) {
     outbox_.erase_front(outbox_head_);  // a slow writer: keep the unsent tail only
     outbox_head_ = 0;
   }
@@ -438,7 +437,7 @@ void connection::swap_output(detail::byte_buffer& spare) noexcept {
   outbox_head_ = 0;
   spare.clear();
   std::swap(spare, outbox_);
-  outbox_.release_if_larger(retained_outbox_capacity);
+  outbox_.release_if_larger(options_.keep_output_capacity);
 }
 
 errc connection::check_close_to_send(std::uint16_t code, std::string_view reason) noexcept {

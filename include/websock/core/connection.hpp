@@ -58,6 +58,9 @@ struct connection_options {
   bool zero_mask_key = false;
   // RSV bits a negotiated extension gives meaning to, in wire position (rsv1_bit for deflate).
   std::uint8_t allowed_rsv = 0;
+  // An emptied outbox larger than this is freed at once. A runtime that frees idle buffers
+  // itself (after a quiet spell) raises it, so busy connections do not reallocate per write.
+  std::size_t keep_output_capacity = 64u << 10;
   random_source random = openssl_random();
 };
 

@@ -60,6 +60,31 @@ TEST(connection_output, outbox_memory_is_released_after_a_large_message) {
   EXPECT_EQ(server.pending_output().size(), 3u);
 }
 
+// Hands a buffer of `capacity` bytes to the engine as its next outbox and returns the capacity
+// of the outbox that comes back out of it.
+std::size_t outbox_capacity_after_swapping_in(connection& c, std::size_t capacity) {
+  detail::byte_buffer spare;
+  std::string fill(capacity, 'x');
+  spare.append(reinterpret_cast<const std::byte*>(fill.data()), fill.size());
+  spare.clear();
+  c.swap_output(spare);  // `spare` becomes the outbox: kept or freed by keep_output_capacity
+  detail::byte_buffer out;
+  c.swap_output(out);
+  return out.capacity();
+}
+
+TEST(connection_output, emptied_outbox_above_keep_output_capacity_is_freed) {
+  connection server({.endpoint_role = role::server});  // default: 64 KiB
+  EXPECT_EQ(outbox_capacity_after_swapping_in(server, 256 << 10), 0u);
+  EXPECT_GE(outbox_capacity_after_swapping_in(server, 32 << 10), std::size_t{32} << 10);
+}
+
+TEST(connection_output, keep_output_capacity_lets_a_busy_runtime_keep_its_buffers) {
+  connection server({.endpoint_role = role::server, .keep_output_capacity = 1 << 20});
+  EXPECT_GE(outbox_capacity_after_swapping_in(server, 256 << 10), std::size_t{256} << 10);
+  EXPECT_EQ(outbox_capacity_after_swapping_in(server, 2 << 20), 0u);
+}
+
 }  // namespace
 }  // namespace websock::core
 
