@@ -35,8 +35,11 @@ test-tsan:
 	cmake --build --preset tsan --target api_test wsh_threads_test
 	ctest --preset tsan -L threads
 
-bench: build
-	@bench/run.sh
+# Core micro-benchmarks (the bench preset builds them and the echo peers of bench/macro.sh).
+bench: deps
+	cmake --preset bench >/dev/null
+	cmake --build --preset bench
+	@BENCH_NO_BUILD=1 bench/run.sh
 
 clean:
 	rm -rf build

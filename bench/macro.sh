@@ -7,7 +7,7 @@
 #                                IDLE (idle connections, default 1000), SERVER_CPU / BENCH_CPU (cores, 0 / 1)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
-build=${1:-$root/build/release}
+build=${1:-$root/build/bench}  # cmake --preset bench && cmake --build --preset bench
 duration=${DURATION:-5}
 servers=${SERVERS:-"tcp websock beast wspp node"}
 idle=${IDLE:-1000}

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Builds the release preset and runs the core micro-benchmarks pinned to one core, repeated, then
+# Builds the bench preset (release, benchmarks on) and runs the core micro-benchmarks pinned to one core, repeated, then
 # prints a table of medians (and writes the full JSON next to the binary).
 #
 #   bench/run.sh                          # everything
@@ -13,12 +13,12 @@ cd "$(dirname "$0")/.."
 cpu=${BENCH_CPU:-1}
 min_time=${BENCH_MIN_TIME:-0.5}
 repetitions=${BENCH_REPETITIONS:-5}
-binary=build/release/bench/bench_core
-json=build/release/bench/bench_core.json
+binary=build/bench/bench/bench_core
+json=build/bench/bench/bench_core.json
 
 if [[ "${BENCH_NO_BUILD:-0}" != 1 ]]; then
-  cmake --preset release >/dev/null
-  cmake --build build/release --target bench_core >/dev/null
+  cmake --preset bench >/dev/null
+  cmake --build --preset bench --target bench_core >/dev/null
 fi
 
 echo "commit: $(git rev-parse --short HEAD)$(git diff --quiet HEAD -- src include || echo ' (+ uncommitted changes in src/include)')"
