@@ -131,29 +131,18 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
 
   core::client_handshake hs(options, random);
   check_request(hs, options);
-  std::string stream;
-  std::size_t consumed = 0;
-  bool fed = false;
-  while (!input.empty()) {
-    fed = true;
-    const auto chunk = input.next();
-    const std::string piece(reinterpret_cast<const char*>(chunk.data()), chunk.size());
-    stream += piece;
-    feed_checked(hs, piece, consumed);
+  const fed_stream s = feed_chunks(input, hs, [&] {
     if (hs.done()) check_outcome(hs, options);
-  }
+  });
 
-  const head_boundary expect = expected_boundary(stream, options.limits.max_header_bytes, fed);
+  const head_boundary expect = expected_boundary(s.bytes, options.limits.max_header_bytes, s.fed);
   WEBSOCK_FUZZ_CHECK(hs.done() == expect.done);
-  WEBSOCK_FUZZ_CHECK(consumed == expect.consumed);
+  WEBSOCK_FUZZ_CHECK(s.consumed == expect.consumed);
   if (expect.too_large) WEBSOCK_FUZZ_CHECK(hs.error() == core::errc::http_header_too_large);
   if (!hs.done()) WEBSOCK_FUZZ_CHECK(hs.error() == core::errc::ok);
 
   core::client_handshake whole(options, random);
-  std::size_t whole_consumed = 0;
-  if (fed) feed_checked(whole, stream, whole_consumed);
-  WEBSOCK_FUZZ_CHECK(whole.done() == hs.done() && whole.error() == hs.error());
-  WEBSOCK_FUZZ_CHECK(whole_consumed == consumed);
+  check_fed_whole(whole, hs, s);
   if (whole.done() && whole.error() == core::errc::ok) {
     WEBSOCK_FUZZ_CHECK(whole.result().subprotocol == hs.result().subprotocol);
     WEBSOCK_FUZZ_CHECK(whole.result().extensions == hs.result().extensions);

@@ -93,19 +93,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   limits.max_header_count = count_limits[(flags >> 4) & 3];
 
   core::http_parser parser(kind, limits);
-  std::string stream;
-  std::size_t consumed = 0;
-  bool fed = false;
-  while (!input.empty()) {
-    fed = true;
-    const auto chunk = input.next();
-    const std::string piece(reinterpret_cast<const char*>(chunk.data()), chunk.size());
-    stream += piece;
-    feed_checked(parser, piece, consumed);
-  }
+  const fed_stream s = feed_chunks(input, parser, [] {});
 
-  const head_boundary expect = expected_boundary(stream, limits.max_header_bytes, fed);
-  WEBSOCK_FUZZ_CHECK(consumed == expect.consumed);
+  const head_boundary expect = expected_boundary(s.bytes, limits.max_header_bytes, s.fed);
+  WEBSOCK_FUZZ_CHECK(s.consumed == expect.consumed);
   const errc e = parser.error();
   if (!expect.done) {
     WEBSOCK_FUZZ_CHECK(!parser.done() && e == errc::ok);
@@ -118,10 +109,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
 
   // The whole stream in one call.
   core::http_parser whole(kind, limits);
-  std::size_t whole_consumed = 0;
-  if (fed) feed_checked(whole, stream, whole_consumed);
-  WEBSOCK_FUZZ_CHECK(whole.done() == parser.done() && whole.error() == parser.error());
-  WEBSOCK_FUZZ_CHECK(whole_consumed == consumed);
+  check_fed_whole(whole, parser, s);
 
   if (parser.done()) {
     check_head(kind, parser.head(), limits);

@@ -5,6 +5,7 @@
 #include <string>
 #include <string_view>
 
+#include "chunker.hpp"
 #include "oracle.hpp"
 #include "websock/core/http.hpp"
 
@@ -53,6 +54,37 @@ void feed_checked(Parser& p, std::string_view chunk, std::size_t& total) {
   if (finished_before) WEBSOCK_FUZZ_CHECK(n == 0);
   if (!finished(p)) WEBSOCK_FUZZ_CHECK(n == chunk.size());
   total += n;
+}
+
+// What a chunked run fed: the bytes in order, how many the parser took, whether feed() ran at all.
+struct fed_stream {
+  std::string bytes;
+  std::size_t consumed = 0;
+  bool fed = false;
+};
+
+// Feeds each chunk the fuzzer chose to `p` (feed_checked), calling after_chunk() after each one.
+template <typename Parser, typename AfterChunk>
+fed_stream feed_chunks(chunker& input, Parser& p, AfterChunk after_chunk) {
+  fed_stream s;
+  while (!input.empty()) {
+    s.fed = true;
+    const auto chunk = input.next();
+    const std::string_view piece(reinterpret_cast<const char*>(chunk.data()), chunk.size());
+    s.bytes += piece;
+    feed_checked(p, piece, s.consumed);
+    after_chunk();
+  }
+  return s;
+}
+
+// Differential: the same stream in one feed() to a fresh parser must end as the chunked run did.
+template <typename Parser>
+void check_fed_whole(Parser& whole, const Parser& chunked, const fed_stream& s) {
+  std::size_t consumed = 0;
+  if (s.fed) feed_checked(whole, s.bytes, consumed);
+  WEBSOCK_FUZZ_CHECK(whole.done() == chunked.done() && whole.error() == chunked.error());
+  WEBSOCK_FUZZ_CHECK(consumed == s.consumed);
 }
 
 inline bool is_tchar(char c) {
