@@ -1,7 +1,7 @@
 # CMake package (find_package(websock CONFIG), target websock::websock) and pkg-config file.
 include(CMakePackageConfigHelpers)
 
-install(TARGETS websock EXPORT websockTargets
+install(TARGETS websock websock_core websock_net websock_channel websock_http EXPORT websockTargets
   ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR}
   LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR}
   INCLUDES DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})

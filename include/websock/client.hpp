@@ -16,6 +16,7 @@
 #include <system_error>
 #include <vector>
 
+#include "websock/clock.hpp"
 #include "websock/connection.hpp"
 #include "websock/http.hpp"
 #include "websock/options.hpp"
@@ -36,6 +37,8 @@ struct client_options {
   std::string proxy;                      // HTTP CONNECT proxy: "host:port" or "http://host:port"
   session_options session;
   reconnect_options reconnect;
+  // The time source of every timer; default: the steady clock. Tests pass a manual_clock.
+  std::shared_ptr<const websock::clock> clock;
 };
 
 class client {

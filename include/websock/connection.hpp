@@ -19,6 +19,7 @@
 #include <string_view>
 #include <system_error>
 
+#include "websock/close_info.hpp"
 #include "websock/core/close.hpp"
 #include "websock/core/connection.hpp"
 #include "websock/core/http.hpp"
@@ -41,14 +42,6 @@ struct message {
   std::string_view text() const noexcept {
     return {reinterpret_cast<const char*>(data.data()), data.size()};
   }
-};
-
-// How a connection ended, reported once by on_close.
-struct close_info {
-  std::uint16_t code = close_code::abnormal;  // the peer's code; 1005 empty close; 1006 lost
-  std::string reason;                          // the peer's reason
-  std::error_code error;                       // why, when it was not a clean close handshake
-  bool clean() const noexcept { return code != close_code::abnormal && !error; }
 };
 
 class connection {

@@ -22,6 +22,7 @@
 #include <system_error>
 #include <vector>
 
+#include "websock/clock.hpp"
 #include "websock/connection.hpp"
 #include "websock/http.hpp"
 #include "websock/options.hpp"
@@ -47,6 +48,8 @@ struct server_options {
   std::string static_dir;
   // Called for every server event worth a log line; default: none.
   std::function<void(log_level, std::string_view)> logger;
+  // The time source of every timer; default: the steady clock. Tests pass a manual_clock.
+  std::shared_ptr<const websock::clock> clock;
 };
 
 class server {

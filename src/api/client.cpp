@@ -94,8 +94,10 @@ void client::state::attempt() {
   auto self = shared_from_this();
   net::async_connect(pool.at(0), std::move(req), [self](std::error_code ec, net::any_stream* stream, const std::string& detail) {
     if (ec) return self->attempt_failed(ec, detail);
-    auto s = std::make_shared<detail::session>(self->pool.share(self->pool.at(0)), std::move(*stream),
-                                               core::role::client, self->options.session);
+    net::timer_queue::of(self->pool.at(0)).use_clock(self->options.clock);
+    auto ch = std::make_shared<runtime::channel>(self->pool.share(self->pool.at(0)), std::move(*stream),
+                                                 runtime::channel_options{core::role::client, self->options.session});
+    auto s = std::make_shared<detail::session>(ch);
     {
       std::lock_guard lock(self->mu);
       self->live = s;
@@ -106,13 +108,14 @@ void client::state::attempt() {
     hs.subprotocols = self->options.subprotocols;
     hs.extra_headers = self->options.headers;
     std::weak_ptr<detail::session> weak = s;
-    s->start_client(std::move(hs), self->wrapped, [self, weak](std::error_code ec2, const std::string& detail2) {
+    s->attach_client(self->wrapped, [self, weak](std::error_code ec2, const std::string& detail2) {
       if (ec2) {
         std::string d = detail2.empty() ? "WebSocket handshake failed: " + ec2.message() : detail2;
         return self->attempt_failed(ec2, d);
       }
       if (auto strong = weak.lock()) self->connected(strong);
     });
+    ch->start_client(s, std::move(hs));
   });
 }
 

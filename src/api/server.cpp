@@ -28,7 +28,18 @@ void server::state::add(const std::shared_ptr<detail::session>& s) {
 void server::state::remove(std::uint64_t id) {
   std::lock_guard lock(mu);
   sessions.erase(id);
-  if (sessions.empty()) cv.notify_all();
+  if (sessions.empty() && fronts.empty()) cv.notify_all();
+}
+
+void server::state::add_front(const std::shared_ptr<http::front>& f) {
+  std::lock_guard lock(mu);
+  fronts.emplace(f->id(), f);
+}
+
+void server::state::remove_front(std::uint64_t id) {
+  std::lock_guard lock(mu);
+  fronts.erase(id);
+  if (sessions.empty() && fronts.empty()) cv.notify_all();
 }
 
 namespace {
@@ -42,9 +53,12 @@ void accept_one(const std::shared_ptr<server::state>& st, net::any_stream s, asi
   if (st->tls && std::holds_alternative<net::tcp::socket>(s)) {
     s = net::any_stream(std::in_place_type<net::tls_socket>, std::move(std::get<net::tcp::socket>(s)), *st->tls);
   }
-  auto sess = std::make_shared<detail::session>(st->pool->share(ctx), std::move(s), core::role::server,
-                                                st->options.session);
-  sess->start_server(st);
+  net::timer_queue::of(ctx).use_clock(st->options.clock);
+  http::front_options fo;
+  fo.handshake_timeout = st->options.session.handshake_timeout;
+  auto f = std::make_shared<http::front>(st->pool->share(ctx), std::move(s), fo, st->http_owner);
+  st->add_front(f);
+  f->start();
 }
 
 net::listener::on_accept make_acceptor(const std::shared_ptr<server::state>& st) {
@@ -56,7 +70,7 @@ net::listener::on_accept make_acceptor(const std::shared_ptr<server::state>& st)
 // Waits until every session is gone or the deadline passes.
 bool wait_empty(server::state& st, std::chrono::milliseconds timeout) {
   std::unique_lock lock(st.mu);
-  return st.cv.wait_for(lock, timeout, [&] { return st.sessions.empty(); });
+  return st.cv.wait_for(lock, timeout, [&] { return st.sessions.empty() && st.fronts.empty(); });
 }
 
 std::vector<std::shared_ptr<detail::session>> snapshot(server::state& st) {
@@ -64,6 +78,15 @@ std::vector<std::shared_ptr<detail::session>> snapshot(server::state& st) {
   std::lock_guard lock(st.mu);
   for (auto& [id, weak] : st.sessions) {
     if (auto s = weak.lock()) out.push_back(std::move(s));
+  }
+  return out;
+}
+
+std::vector<std::shared_ptr<http::front>> fronts_snapshot(server::state& st) {
+  std::vector<std::shared_ptr<http::front>> out;
+  std::lock_guard lock(st.mu);
+  for (auto& [id, weak] : st.fronts) {
+    if (auto f = weak.lock()) out.push_back(std::move(f));
   }
   return out;
 }
@@ -83,9 +106,11 @@ void stop_state(const std::shared_ptr<server::state>& st) {
   }
   // 1001 to everyone, then wait for the close handshakes (each session's close timer bounds its
   // own), then drop whatever is left.
+  for (auto& f : fronts_snapshot(*st)) f->abort();  // requests in progress are just dropped
   for (auto& s : snapshot(*st)) s->shutdown(close_code::going_away, "server shutting down");
   const auto grace = st->options.session.close_timeout + std::chrono::milliseconds(500);
   if (!wait_empty(*st, grace)) {
+    for (auto& f : fronts_snapshot(*st)) f->abort();
     for (auto& s : snapshot(*st)) s->abort();
     wait_empty(*st, std::chrono::seconds(2));
   }
@@ -99,7 +124,9 @@ void stop_state(const std::shared_ptr<server::state>& st) {
 
 }  // namespace
 
-server::server(server_options options) : state_(std::make_shared<state>(std::move(options))) {}
+server::server(server_options options) : state_(std::make_shared<state>(std::move(options))) {
+  state_->http_owner = detail::make_http_owner(state_);
+}
 
 server::~server() { stop(); }
 
@@ -186,7 +213,7 @@ void server::stop() {
 
 std::size_t server::connection_count() const noexcept {
   std::lock_guard lock(state_->mu);
-  return state_->sessions.size();
+  return state_->sessions.size() + state_->fronts.size();
 }
 
 }  // namespace websock

@@ -10,6 +10,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "http/front.hpp"
 #include "net/listener.hpp"
 #include "net/workers.hpp"
 #include "websock/server.hpp"
@@ -21,6 +22,9 @@ class session;
 struct route_entry {
   websock::route r;
 };
+
+// The server's answers to its HTTP fronts: plain requests and upgrades (server_http.cpp).
+std::shared_ptr<http::front_owner> make_http_owner(const std::shared_ptr<server::state>& st);
 
 }  // namespace websock::detail
 
@@ -35,6 +39,8 @@ struct server::state {
   }
   void add(const std::shared_ptr<detail::session>& s);
   void remove(std::uint64_t id);
+  void add_front(const std::shared_ptr<http::front>& f);
+  void remove_front(std::uint64_t id);
 
   server_options options;
   std::unordered_map<std::string, std::shared_ptr<const detail::route_entry>> routes;
@@ -45,8 +51,10 @@ struct server::state {
 
   std::mutex stop_mu;
   mutable std::mutex mu;
-  std::condition_variable cv;  // signalled when sessions empties or stop() is called
+  std::condition_variable cv;  // signalled when sessions and fronts empty or stop() is called
   std::unordered_map<std::uint64_t, std::weak_ptr<detail::session>> sessions;
+  std::unordered_map<std::uint64_t, std::weak_ptr<http::front>> fronts;  // connections before an upgrade
+  std::shared_ptr<http::front_owner> http_owner;  // answers the fronts' requests (server_http.cpp)
   bool started = false;
   bool stopping = false;
   bool stopped = false;

@@ -256,14 +256,20 @@ std::size_t server_handshake::feed(std::span<const std::byte> data) {
     response_ = reject_response(status_, make_error_code(error_).message());
     done_ = true;
   } else if (parser_.done()) {
-    finish();
+    finish(parser_.head());
     done_ = true;
   }
   return n;
 }
 
-void server_handshake::finish() {
-  error_ = check_upgrade_request(parser_.head(), request_);
+void server_handshake::decide(const http_head& request) {
+  if (done_) return;
+  finish(request);
+  done_ = true;
+}
+
+void server_handshake::finish(const http_head& head) {
+  error_ = check_upgrade_request(head, request_);
   if (error_ != errc::ok) {
     status_ = rejection_status(error_);
     response_ = reject_response(status_, make_error_code(error_).message());

@@ -127,6 +127,8 @@ class server_handshake {
   std::size_t feed(std::string_view data) {
     return feed(std::span{reinterpret_cast<const std::byte*>(data.data()), data.size()});
   }
+  // Decides on a request head that an HTTP front already parsed (instead of feed()).
+  void decide(const http_head& request);
   bool done() const noexcept { return done_; }
   // True if the head was a valid upgrade that was accepted; response() is then the 101.
   bool accepted() const noexcept { return done_ && error_ == errc::ok && status_ == 101; }
@@ -139,7 +141,7 @@ class server_handshake {
   const server_response& chosen() const noexcept { return chosen_; }
 
  private:
-  void finish();
+  void finish(const http_head& request);
 
   server_handshake_options options_;
   http_parser parser_;

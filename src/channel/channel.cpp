@@ -1,0 +1,264 @@
+// The channel's open phase: starting in either role, the core's events to the owner, and the
+// thread-safe entry points (send, ping, close, abort, shutdown).
+#include "channel/channel.hpp"
+
+#include "websock/error.hpp"
+
+namespace websock::runtime {
+namespace {
+
+std::atomic<std::uint64_t> next_id{1};
+
+// A write buffer (or outbox) that grew past this for a big message is given back once written;
+// below it, buffers stay while the connection is busy and trim() frees them once it is quiet.
+constexpr std::size_t keep_write_capacity = 1024 * 1024;
+
+}  // namespace
+
+channel::channel(std::shared_ptr<asio::io_context> ctx, net::any_stream stream, const channel_options& options)
+    : ctx_holder_(std::move(ctx)),
+      ctx_(*ctx_holder_),
+      buffers_(net::loop_buffers::of(ctx_)),
+      timers_(net::timer_queue::of(ctx_)),
+      stream_(std::move(stream)),
+      ws_(core::connection_options{.endpoint_role = options.role,
+                                   .max_message_size = options.limits.max_message_size,
+                                   .keep_output_capacity = keep_write_capacity}),
+      limits_(options.limits),
+      id_(next_id.fetch_add(1, std::memory_order_relaxed)) {
+  remote_ = net::remote_address(stream_);
+  net::set_no_delay(stream_);
+  net::set_non_blocking(stream_);
+}
+
+channel::~channel() { timers_.disarm(slot_); }
+
+bool channel::on_loop() const noexcept { return ctx_.get_executor().running_in_this_thread(); }
+
+void channel::log(std::string_view text) {
+  if (events_) events_->on_log(*this, text);
+}
+
+// ------------------------------------------------------------------ starting
+
+void channel::start_server(std::shared_ptr<channel_events> events, std::string response, std::string target,
+                           core::header_list request_headers, std::string subprotocol,
+                           std::span<const std::byte> early) {
+  events_ = std::move(events);
+  head_out_ = std::move(response);
+  target_ = std::move(target);
+  request_headers_ = std::move(request_headers);
+  subprotocol_ = std::move(subprotocol);
+  started_ = timers_.now();
+  in_handler_ = true;
+  become_open();
+  if (phase_ == phase::open && !early.empty()) {
+    // Frames that came with the request head: parsed in place (a copy, the span is the front's).
+    std::vector<std::byte> copy(early.begin(), early.end());
+    on_frames(copy);
+  }
+  in_handler_ = false;
+  after_io();
+}
+
+void channel::start_client(std::shared_ptr<channel_events> events, core::client_handshake_options request) {
+  events_ = std::move(events);
+  started_ = timers_.now();
+  target_ = request.target;
+  client_hs_ = std::make_unique<core::client_handshake>(std::move(request));
+  head_out_ = client_hs_->request();
+  arm_timer();
+  after_io();
+}
+
+void channel::on_response_bytes(std::span<std::byte> data) {
+  const std::size_t used = client_hs_->feed(data);
+  if (!client_hs_->done()) return;
+  if (client_hs_->error() != core::errc::ok) {
+    const auto& head = client_hs_->response();
+    if (head.status != 0 && head.status != 101) {
+      failure_ = make_error_code(errc::upgrade_rejected);
+      close_.reason = "server refused the upgrade: HTTP " + std::to_string(head.status) + " " + head.reason;
+    } else {
+      failure_ = make_error_code(client_hs_->error());
+      close_.reason = "bad handshake response: " + failure_.message();
+    }
+    return finish(failure_);
+  }
+  subprotocol_ = client_hs_->result().subprotocol;
+  response_headers_ = client_hs_->response().headers;
+  client_hs_.reset();
+  become_open();
+  if (phase_ == phase::open) on_frames(data.subspan(used));
+}
+
+void channel::become_open() {
+  phase_ = phase::open;
+  open_.store(true, std::memory_order_release);
+  last_rx_ = timers_.now();
+  arm_timer();
+  if (events_) events_->on_open(*this);
+}
+
+// ------------------------------------------------------------------ the core's events
+
+void channel::on_frames(std::span<std::byte> data) {
+  auto keep = shared_from_this();  // an owner may drop its last handle inside a callback
+  for (;;) {
+    const std::size_t before = ws_.pending_output().size();
+    const core::receive_result r = ws_.receive(data);
+    account(before, 0);  // automatic pongs and close replies
+    data = data.subspan(r.consumed);
+    const core::event& ev = r.ev;
+    switch (ev.type) {
+      case core::event_type::none:
+        return;
+      case core::event_type::message:
+        events_->on_message(*this, ev.kind, ev.payload);
+        break;
+      case core::event_type::ping:
+        events_->on_ping(*this, ev.payload);
+        break;
+      case core::event_type::pong:
+        ping_outstanding_ = false;
+        events_->on_pong(*this, ev.payload);
+        break;
+      case core::event_type::close:
+        // RFC 6455 5.5.1: the core queued our reply (if we had not sent a close yet).
+        close_recorded_ = true;
+        close_.code = ev.code;
+        close_.reason.assign(ev.text());
+        enter_closing();
+        break;
+      case core::event_type::error:
+        // The core failed the connection and queued the close frame with ev.code (7.4.1).
+        close_recorded_ = true;
+        close_.code = ev.code;
+        failure_ = make_error_code(ev.error);
+        log(remote_ + " protocol error: " + failure_.message());
+        enter_closing();
+        break;
+    }
+    if (phase_ == phase::closed) return;  // the owner aborted in a callback
+  }
+}
+
+// ------------------------------------------------------------------ any thread
+
+template <class F>
+void channel::post_on_loop(F&& f) {
+  asio::post(ctx_, [self = shared_from_this(), f = std::forward<F>(f)]() mutable {
+    self->in_handler_ = true;
+    f(*self);
+    self->in_handler_ = false;
+    self->after_io();
+  });
+}
+
+void channel::account(std::size_t before_pending, std::size_t reserved) noexcept {
+  const std::size_t now = ws_.pending_output().size();
+  const std::size_t added = now >= before_pending ? now - before_pending : 0;
+  if (added >= reserved) {
+    buffered_.fetch_add(added - reserved, std::memory_order_relaxed);
+  } else {
+    buffered_.fetch_sub(reserved - added, std::memory_order_relaxed);
+  }
+}
+
+bool channel::reserve(std::size_t n) noexcept {
+  std::size_t cur = buffered_.load(std::memory_order_relaxed);
+  do {
+    if (cur + n > limits_.max_buffered_bytes) return false;
+  } while (!buffered_.compare_exchange_weak(cur, cur + n, std::memory_order_relaxed));
+  return true;
+}
+
+std::error_code channel::over_limit() {
+  want_drain_.store(true, std::memory_order_relaxed);
+  if (limits_.on_buffer_full == backpressure_policy::close_connection) {
+    if (on_loop()) {
+      close_on_loop(close_code::policy_violation, "send buffer full");
+    } else {
+      post_on_loop([](channel& c) { c.close_on_loop(close_code::policy_violation, "send buffer full"); });
+    }
+  }
+  return make_error_code(errc::buffer_full);
+}
+
+std::error_code channel::send(core::message_kind kind, std::span<const std::byte> payload) {
+  if (!is_open()) return make_error_code(errc::not_open);
+  if (on_loop()) return send_on_loop(kind, payload, 0);
+  const bool masked = ws_.endpoint_role() == core::role::client;
+  const std::size_t frame = core::header_size(payload.size(), masked) + payload.size();
+  if (!reserve(frame)) return over_limit();
+  std::vector<std::byte> copy(payload.begin(), payload.end());
+  post_on_loop([kind, copy = std::move(copy), frame](channel& c) { c.send_on_loop(kind, copy, frame); });
+  return {};
+}
+
+std::error_code channel::send_on_loop(core::message_kind kind, std::span<const std::byte> payload,
+                                      std::size_t reserved) {
+  if (phase_ != phase::open) {
+    buffered_.fetch_sub(reserved, std::memory_order_relaxed);
+    return make_error_code(errc::not_open);
+  }
+  if (reserved == 0) {
+    const bool masked = ws_.endpoint_role() == core::role::client;
+    const std::size_t frame = core::header_size(payload.size(), masked) + payload.size();
+    if (buffered() + frame > limits_.max_buffered_bytes) return over_limit();
+  }
+  const std::size_t before = ws_.pending_output().size();
+  if (const core::errc e = ws_.send(kind, payload); e != core::errc::ok) {
+    buffered_.fetch_sub(reserved, std::memory_order_relaxed);
+    return make_error_code(e);
+  }
+  account(before, reserved);
+  // Over half the limit: tell the owner when it is empty again.
+  if (buffered() > limits_.max_buffered_bytes / 2) want_drain_.store(true, std::memory_order_relaxed);
+  schedule_flush();
+  return {};
+}
+
+std::error_code channel::ping(std::span<const std::byte> payload) {
+  if (payload.size() > core::max_control_payload) return make_error_code(core::errc::control_payload_too_long);
+  if (!is_open()) return make_error_code(errc::not_open);
+  auto run = [](channel& c, std::span<const std::byte> p) -> std::error_code {
+    if (c.phase_ != phase::open) return make_error_code(errc::not_open);
+    const std::size_t before = c.ws_.pending_output().size();
+    if (const auto e = c.ws_.send_ping(p); e != core::errc::ok) return make_error_code(e);
+    c.account(before, 0);
+    c.schedule_flush();
+    return {};
+  };
+  if (on_loop()) return run(*this, payload);
+  std::vector<std::byte> copy(payload.begin(), payload.end());
+  post_on_loop([run, copy = std::move(copy)](channel& c) { run(c, copy); });
+  return {};
+}
+
+std::error_code channel::close(std::uint16_t code, std::string_view reason) {
+  if (const auto e = core::connection::check_close_to_send(code, reason); e != core::errc::ok) {
+    return make_error_code(e);
+  }
+  if (!is_open()) return make_error_code(errc::not_open);
+  if (on_loop()) {
+    auto e = close_on_loop(code, reason);
+    schedule_flush();
+    return e;
+  }
+  post_on_loop([code, r = std::string(reason)](channel& c) { c.close_on_loop(code, r); });
+  return {};
+}
+
+void channel::shutdown(std::uint16_t code, std::string reason) {
+  if (finished()) return;
+  post_on_loop([code, r = std::move(reason)](channel& c) { c.close_on_loop(code, r); });
+}
+
+void channel::abort() {
+  if (finished()) return;
+  if (on_loop()) return finish(make_error_code(errc::stopped));
+  asio::post(ctx_, [self = shared_from_this()] { self->finish(make_error_code(errc::stopped)); });
+}
+
+}  // namespace websock::runtime

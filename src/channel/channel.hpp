@@ -1,0 +1,226 @@
+// One upgraded WebSocket connection at run time: the sans-I/O core (core::connection) driven over
+// a net::any_stream (TCP, TLS, Unix) on one event loop. Every face stands on it: the modern API
+// consumes it in push mode (each message handed over as it completes), the WinHTTP and IIS faces
+// in pull mode (the owner asks for the next piece into its own buffer; pull.hpp).
+//
+// What it owns, and nobody above it repeats:
+//  - the read pump: plain streams wait for readability and read into the loop's shared buffer, a
+//    busy connection reads into a buffer of its own until it goes quiet; TLS reads lease the loop's
+//    TLS buffer;
+//  - output: the core's outbox leaves by gather write (an HTTP head first when there is one);
+//  - buffer accounting, the backpressure limit and on_drain;
+//  - the close handshake of RFC 6455 7.1.1 (the server closes TCP first, the client waits for it),
+//    TLS close_notify, and the close timeout;
+//  - the timers (client opening handshake, idle, keep-alive ping with dead-peer detection, close,
+//    buffer trimming) on one slot of the loop's timer queue (net/timer_queue.hpp).
+//
+// Threads (docs/runtime.md, "Threads"):
+//  1. Everything runs on the channel's loop (the thread running its io_context), and so does every
+//     event and every completion.
+//  2. send, ping, close, shutdown and abort may be called from any thread. On the loop they act at
+//     once; from another thread the payload is copied and posted, sends from one thread keep their
+//     order, and the buffered-bytes limit is checked at the call, so the returned error is final.
+//  3. The getters marked "any thread" read atomics or fields fixed before the channel opened.
+//
+// Invariants:
+//  1. buffered_ == bytes in the core's outbox + bytes of the write in flight that came from it +
+//     bytes reserved by sends posted from other threads. Sends check it first; only control frames
+//     (pongs, close) may pass the limit, by their few bytes.
+//  2. At most one read and one write are in flight.
+//  3. Idle channels hold no read buffer and no write buffer above trim_keep once quiet for
+//     trim_delay, and no timer object (a timer_slot only).
+//  4. on_closed runs exactly once for a channel that reached on_open; a client channel whose
+//     handshake failed gets on_handshake_failed instead, once.
+#pragma once
+
+#include <atomic>
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <span>
+#include <string>
+#include <string_view>
+#include <system_error>
+
+#include "net/loop_buffers.hpp"
+#include "net/stream.hpp"
+#include "net/timer_queue.hpp"
+#include "websock/close_info.hpp"
+#include "websock/core/connection.hpp"
+#include "websock/core/detail/byte_buffer.hpp"
+#include "websock/core/handshake.hpp"
+#include "websock/options.hpp"
+
+namespace websock::runtime {
+namespace close_code = core::close_code;
+
+class channel;
+
+// What a channel reports, on its loop. Push-mode owners implement all of it; pull-mode owners
+// typically only on_open / on_closed, their data arriving through pull completions instead.
+class channel_events {
+ public:
+  virtual ~channel_events() = default;
+  virtual void on_open(channel&) {}
+  virtual void on_message(channel&, core::message_kind, std::span<const std::byte>) {}
+  virtual void on_ping(channel&, std::span<const std::byte>) {}
+  virtual void on_pong(channel&, std::span<const std::byte>) {}
+  // The buffered bytes went back to zero after a send was refused or passed half the limit.
+  virtual void on_drain(channel&) {}
+  // Once, after on_open: how the connection ended.
+  virtual void on_closed(channel&, const close_info&) {}
+  // Client role, once, instead of on_open: the opening handshake failed (error, one-line detail).
+  virtual void on_handshake_failed(channel&, std::error_code, const std::string&) {}
+  // A line worth logging (protocol errors, timeouts), already free of raw peer bytes.
+  virtual void on_log(channel&, std::string_view) {}
+};
+
+struct channel_options {
+  core::role role = core::role::server;
+  session_options limits;
+};
+
+class channel : public std::enable_shared_from_this<channel>, private net::timer_client {
+ public:
+  using clock = websock::clock;
+  // A write buffer or outbox larger than this is given back after trim_delay without writes.
+  static constexpr std::size_t trim_keep = 4096;
+  static constexpr std::chrono::milliseconds trim_delay{1000};
+  // A connection that reads hot_after times, each within hot_gap of the last, reads into a buffer
+  // of its own (hot_size) until trim_delay passes without input.
+  static constexpr unsigned hot_after = 16;
+  static constexpr std::chrono::milliseconds hot_gap{50};
+  static constexpr std::size_t hot_size = 64 * 1024;
+
+  channel(std::shared_ptr<asio::io_context> ctx, net::any_stream stream, const channel_options& options);
+  ~channel();
+  channel(const channel&) = delete;
+  channel& operator=(const channel&) = delete;
+
+  // ---- starting (on the loop) ----
+  // Server: the HTTP front accepted the upgrade. `response` (the 101 head) is written first; the
+  // connection is open at once, and `early` (bytes that came after the request head) is parsed as
+  // frames before anything else is read.
+  void start_server(std::shared_ptr<channel_events> events, std::string response, std::string target,
+                    core::header_list request_headers, std::string subprotocol,
+                    std::span<const std::byte> early);
+  // Client: writes the upgrade request, checks the 101 (handshake timeout applies), then opens.
+  void start_client(std::shared_ptr<channel_events> events, core::client_handshake_options request);
+
+  // ---- any thread ----
+  std::error_code send(core::message_kind kind, std::span<const std::byte> payload);
+  std::error_code ping(std::span<const std::byte> payload);
+  std::error_code close(std::uint16_t code, std::string_view reason);
+  // Drops the transport without a close handshake (the peer sees 1006).
+  void abort();
+  // Server shutdown: close with this code whatever the phase.
+  void shutdown(std::uint16_t code, std::string reason);
+  std::size_t buffered() const noexcept { return buffered_.load(std::memory_order_relaxed); }
+  bool is_open() const noexcept { return open_.load(std::memory_order_acquire); }
+  bool finished() const noexcept { return finished_.load(std::memory_order_acquire); }
+  std::uint64_t id() const noexcept { return id_; }
+  // Fixed once open.
+  const std::string& subprotocol() const noexcept { return subprotocol_; }
+  const std::string& target() const noexcept { return target_; }
+  const std::string& remote_address() const noexcept { return remote_; }
+  const core::header_list& request_headers() const noexcept { return request_headers_; }
+  const core::header_list& response_headers() const noexcept { return response_headers_; }
+  asio::io_context& context() const noexcept { return ctx_; }
+  bool on_loop() const noexcept;
+
+ private:
+  enum class phase : std::uint8_t {
+    handshake,  // client: request out, waiting for the 101
+    open,
+    closing,    // a close frame went one way or both
+    closed,
+  };
+
+  // reading (channel_read.cpp)
+  bool want_read() const noexcept;
+  void read();
+  void on_readable(std::error_code ec);
+  void on_hot_read(std::error_code ec, std::size_t n);
+  void note_read();
+  void read_tls();
+  void on_tls_read(std::error_code ec, std::size_t n, std::byte* buffer);
+  bool consume(std::error_code ec, std::span<std::byte> data);
+  void on_frames(std::span<std::byte> data);
+  void on_response_bytes(std::span<std::byte> data);
+  // writing (channel_write.cpp)
+  void schedule_flush();
+  void flush();
+  void on_write(std::error_code ec);
+  void after_io();
+  template <class F>
+  void post_on_loop(F&& f);
+  std::error_code send_on_loop(core::message_kind kind, std::span<const std::byte> payload, std::size_t reserved);
+  std::error_code over_limit();
+  bool reserve(std::size_t n) noexcept;
+  void account(std::size_t before_pending, std::size_t reserved) noexcept;
+  // closing (channel_close.cpp)
+  std::error_code close_on_loop(std::uint16_t code, std::string_view reason, std::error_code why = {});
+  void enter_closing();
+  void begin_transport_close();
+  void shutdown_tls();
+  void finish(std::error_code why);
+  void become_open();
+  // timers (channel_timers.cpp)
+  void arm_timer();
+  void on_deadline() override;
+  void trim();
+  void log(std::string_view text);
+
+  std::shared_ptr<asio::io_context> ctx_holder_;  // the loop outlives every handle to us
+  asio::io_context& ctx_;
+  net::loop_buffers& buffers_;
+  net::timer_queue& timers_;
+  net::any_stream stream_;
+  core::connection ws_;
+  session_options limits_;
+  std::shared_ptr<channel_events> events_;  // dropped once finished: breaks the owner's cycle
+  const std::uint64_t id_;
+  phase phase_ = phase::handshake;
+  std::atomic<bool> open_{false};
+  std::atomic<bool> finished_{false};
+  std::atomic<bool> want_drain_{false};
+  std::atomic<std::size_t> buffered_{0};
+
+  // transport
+  std::unique_ptr<core::client_handshake> client_hs_;  // client, until the 101 is checked
+  std::unique_ptr<std::byte[]> tls_own_;  // a TLS read's buffer while the loop's is leased
+  std::unique_ptr<std::byte[]> hot_buf_;  // plain streams: a busy connection's own read buffer
+  core::detail::byte_buffer write_buf_;   // the outbox being written (swap_output)
+  std::string head_out_;                  // an HTTP head (101 or the client's request), written first
+  std::size_t write_counted_ = 0;         // bytes of the write in flight that count in buffered_
+  unsigned quick_reads_ = 0;              // reads in a row, each within hot_gap of the one before
+  bool cooling_ = false;                  // trim() cancelled the hot read in flight to free hot_buf_
+  bool reading_ = false;
+  bool writing_ = false;
+  bool in_handler_ = false;               // inside one of our handlers: flush at its end
+  bool flush_posted_ = false;
+  bool transport_closing_ = false;        // FIN (or close_notify) sent: read on until the peer's end
+  bool tls_shutdown_ = false;             // TLS: the shutdown reads the peer's close_notify itself
+
+  // how it ended (reported once by on_closed)
+  close_info close_;
+  bool close_recorded_ = false;  // close_ holds the peer's close or our protocol error
+  std::error_code failure_;      // a protocol error or timeout that ended the connection
+
+  // timers: one slot in the loop's queue, deadlines derived from these stamps
+  net::timer_slot slot_;
+  clock::time_point started_{};
+  clock::time_point last_rx_{};
+  clock::time_point closing_since_{};
+  clock::time_point ping_sent_{};
+  clock::time_point trim_at_{};
+  bool ping_outstanding_ = false;
+
+  std::string subprotocol_;
+  std::string target_;
+  std::string remote_;
+  core::header_list request_headers_;
+  core::header_list response_headers_;
+};
+
+}  // namespace websock::runtime

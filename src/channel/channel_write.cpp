@@ -1,0 +1,64 @@
+// The channel's output: everything queued during one handler leaves in one gather write (an HTTP
+// head first, then the core's outbox, taken by swapping buffers rather than copying).
+#include "channel/channel.hpp"
+
+#include <array>
+
+namespace websock::runtime {
+namespace {
+constexpr std::size_t keep_write_capacity = 1024 * 1024;
+}  // namespace
+
+void channel::schedule_flush() {
+  // Inside our handlers the flush happens at their end, so everything queued meanwhile shares
+  // one write. Otherwise (a send from another connection's callback) post one flush.
+  if (in_handler_ || flush_posted_) return;
+  flush_posted_ = true;
+  asio::post(ctx_, [self = shared_from_this()] {
+    self->flush_posted_ = false;
+    self->after_io();
+  });
+}
+
+void channel::flush() {
+  if (writing_ || phase_ == phase::closed) return;
+  if (!ws_.has_output() && head_out_.empty()) return;
+  write_buf_.clear();
+  if (ws_.has_output()) ws_.swap_output(write_buf_);
+  write_counted_ = write_buf_.size();
+  writing_ = true;
+  const std::array<asio::const_buffer, 2> out{asio::buffer(head_out_),
+                                              asio::buffer(write_buf_.data(), write_buf_.size())};
+  net::async_write(stream_, out, [self = shared_from_this()](std::error_code ec, std::size_t) { self->on_write(ec); });
+}
+
+void channel::on_write(std::error_code ec) {
+  writing_ = false;
+  buffered_.fetch_sub(write_counted_, std::memory_order_relaxed);
+  write_counted_ = 0;
+  if (!head_out_.empty()) std::string().swap(head_out_);  // written: give the memory back
+  write_buf_.clear();
+  write_buf_.release_if_larger(keep_write_capacity);
+  if (phase_ == phase::closed) return;
+  if (ec) return finish(ec);
+  // A buffer kept for the next write is given back if the connection then goes quiet.
+  if (write_buf_.capacity() > trim_keep && trim_at_ == clock::time_point{}) {
+    trim_at_ = timers_.now() + trim_delay;
+    arm_timer();
+  }
+  in_handler_ = true;
+  if (buffered() == 0 && want_drain_.exchange(false) && phase_ == phase::open) events_->on_drain(*this);
+  in_handler_ = false;
+  after_io();
+}
+
+void channel::after_io() {
+  if (phase_ == phase::closed) return;
+  flush();
+  if (phase_ == phase::closed) return;
+  // RFC 6455 7.1.1: once both closes crossed, the server closes TCP first.
+  if (!writing_ && ws_.should_close_transport() && !transport_closing_) begin_transport_close();
+  if (!reading_ && want_read()) read();
+}
+
+}  // namespace websock::runtime
