@@ -20,8 +20,8 @@ class clock {
   virtual time_point now() const noexcept = 0;
   // A manual clock has no real timers behind it: the runtime is woken by advance() instead.
   virtual bool is_manual() const noexcept { return false; }
-  // Manual clocks call `waker` (from the advancing thread) whenever time moves. The runtime's
-  // waker only posts work to its loop.
+  // Manual clocks call `waker` (on the advancing thread) whenever time moves. The runtime's waker
+  // runs the loop's due timers on the loop and returns once they ran.
   virtual void subscribe(std::function<void()> waker) { (void)waker; }
 
   // The process-wide steady clock.
@@ -42,8 +42,9 @@ class manual_clock final : public clock {
     std::lock_guard lock(mu_);
     wakers_.push_back(std::move(waker));
   }
-  // Moves time forward and wakes every loop that uses this clock; their due timers then run on
-  // their own threads (wait for the effect, e.g. a close event, not for the call).
+  // Moves time forward and wakes every loop that uses this clock. Returns once each loop has run
+  // its due timers and all the work queued on it before (so advance(0s) is a barrier). Call it
+  // from a thread that runs no loop of this clock's.
   void advance(duration d) {
     std::vector<std::function<void()>> wake;
     {

@@ -120,7 +120,12 @@ void channel::on_frames(std::span<std::byte> data) {
         events_->on_ping(*this, ev.payload);
         break;
       case core::event_type::pong:
-        ping_outstanding_ = false;
+        if (ping_outstanding_) {
+          // The peer is alive: the next keep-alive ping is due one interval of silence from now,
+          // not at the old ping's timeout.
+          ping_outstanding_ = false;
+          arm_timer();
+        }
         events_->on_pong(*this, ev.payload);
         break;
       case core::event_type::close:

@@ -1,5 +1,6 @@
 #include "net/timer_queue.hpp"
 
+#include <future>
 #include <utility>
 
 namespace websock {
@@ -40,11 +41,19 @@ void timer_queue::use_clock(std::shared_ptr<const clock> c) {
   if (c == clock_) return;  // set again by every connection of the loop
   clock_ = std::move(c);
   if (clock_->is_manual()) {
-    // The waker may run on any thread: it only posts, and only while this loop exists.
+    // The waker runs on the advancing thread: it hands the run to the loop (while the loop exists)
+    // and waits for it, bounded in case the loop is no longer running.
     std::weak_ptr<bool> alive = alive_;
     asio::io_context* ctx = &ctx_;
     const_cast<clock&>(*clock_).subscribe([alive, ctx] {
-      if (alive.lock()) asio::post(*ctx, [ctx] { timer_queue::of(*ctx).run_due(); });
+      if (!alive.lock()) return;
+      auto ran = std::make_shared<std::promise<void>>();
+      auto done = ran->get_future();
+      asio::post(*ctx, [ctx, ran] {
+        timer_queue::of(*ctx).run_due();
+        ran->set_value();
+      });
+      done.wait_for(std::chrono::seconds(10));
     });
   }
 }

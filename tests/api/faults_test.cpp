@@ -128,14 +128,20 @@ TEST(Faults, SilentPeerIsDetectedByKeepAlive) {
 }
 
 TEST(Faults, LivePeerSurvivesKeepAlive) {
+  // The server's clock is a manual one: each step passes the ping interval, the server pings,
+  // and the client's automatic pong reaches it before the next step.
+  auto clock = std::make_shared<manual_clock>();
   recorder server_side;
-  server srv({.threads = 1, .session = {.ping_interval = 50ms, .ping_timeout = 200ms}});
+  server srv({.threads = 1, .session = {.ping_interval = 50ms, .ping_timeout = 200ms}, .clock = clock});
   srv.route("/ws", {.callbacks = server_side.make()});
   srv.listen("127.0.0.1", 0);
   srv.start();
   client c;  // answers pings automatically
   connection conn = c.connect_and_wait("ws://127.0.0.1:" + std::to_string(srv.port()) + "/ws");
-  std::this_thread::sleep_for(600ms);
+  for (std::size_t round = 1; round <= 12; ++round) {  // 600 ms of keep-alive
+    clock->advance(50ms);
+    ASSERT_TRUE(server_side.wait([&] { return server_side.pongs.size() == round; }, 5s)) << "round " << round;
+  }
   EXPECT_TRUE(conn.is_open());
   std::lock_guard lock(server_side.mu);
   EXPECT_TRUE(server_side.closes.empty());

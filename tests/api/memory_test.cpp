@@ -45,7 +45,8 @@ TEST(Memory, IdleConnectionCostsUnder4KiBOfHeap) {
   GTEST_SKIP() << "sanitizer allocators do not report through mallinfo2";
 #else
   constexpr std::size_t n = 400;
-  server srv({.threads = 1});
+  auto clock = std::make_shared<manual_clock>();  // advance(0s): a barrier on the server's loop
+  server srv({.threads = 1, .clock = clock});
   srv.route("/echo", {.callbacks = {.on_message = [](connection& c, const message& m) { c.send(m.kind, m.data); }}});
   srv.listen("127.0.0.1", 0);
   srv.start();
@@ -54,13 +55,13 @@ TEST(Memory, IdleConnectionCostsUnder4KiBOfHeap) {
   std::vector<std::optional<raw_socket>> sockets(n + 1);
   sockets[0].emplace(srv.port());
   ASSERT_TRUE(open_and_echo(*sockets[0]));
-  std::this_thread::sleep_for(100ms);
+  clock->advance(0s);  // the first write's completion ran
   const std::size_t before = heap_in_use();
   for (std::size_t i = 1; i <= n; ++i) {
     sockets[i].emplace(srv.port());
     ASSERT_TRUE(open_and_echo(*sockets[i])) << "connection " << i;
   }
-  std::this_thread::sleep_for(200ms);  // the last writes' completions ran
+  clock->advance(0s);  // the last writes' completions ran
   const std::size_t after = heap_in_use();
   ASSERT_EQ(srv.connection_count(), n + 1);
   const double per_connection = (static_cast<double>(after) - static_cast<double>(before)) / n;
@@ -84,7 +85,8 @@ bool busy_echo(raw_socket& s, int rounds) {
 // quiet for a second it gives the buffer back, cancelling its read in flight, and goes on working.
 TEST(Memory, BusyConnectionsGiveTheirReadBufferBackWhenQuiet) {
   constexpr std::size_t n = 40;
-  server srv({.threads = 1});
+  auto clock = std::make_shared<manual_clock>();
+  server srv({.threads = 1, .clock = clock});
   srv.route("/echo", {.callbacks = {.on_message = [](connection& c, const message& m) { c.send(m.kind, m.data); }}});
   srv.listen("127.0.0.1", 0);
   srv.start();
@@ -93,11 +95,13 @@ TEST(Memory, BusyConnectionsGiveTheirReadBufferBackWhenQuiet) {
     s.emplace(srv.port());
     ASSERT_TRUE(open_and_echo(*s));
   }
-  std::this_thread::sleep_for(1500ms);  // every write buffer trimmed: the baseline
+  clock->advance(1500ms);  // every write buffer trimmed: the baseline
+  clock->advance(0s);
   const std::size_t idle = heap_in_use();
   for (auto& s : sockets) ASSERT_TRUE(busy_echo(*s, 40));
   const std::size_t busy = heap_in_use();
-  std::this_thread::sleep_for(2500ms);  // quiet: hot buffers are given back
+  clock->advance(2500ms);  // quiet: hot buffers are given back (their reads are cancelled)
+  clock->advance(0s);      // the cancelled reads' completions ran
   const std::size_t cooled = heap_in_use();
   // Each connection still echoes after its read was cancelled and it went back to waiting.
   for (auto& s : sockets) ASSERT_TRUE(busy_echo(*s, 2));
