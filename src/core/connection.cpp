@@ -347,6 +347,8 @@ errc connection::encode_control_frame(opcode op, std::span<const std::byte> payl
                                                    std::to_integer<unsigned>(payload[1]));
       const std::string_view reason{reinterpret_cast<const char*>(payload.data()) + 2,
                                     payload.size() - 2};
+      // A payload carries its code on the wire, so 1005 here is a code sent, not "no code".
+      if (!is_valid_wire_close_code(code)) return errc::bad_close_code_to_send;
       if (errc e = check_close_to_send(code, reason); e != errc::ok) return e;
     }
   } else if (payload.size() > max_control_payload) {
