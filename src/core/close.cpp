@@ -1,5 +1,7 @@
 #include "websock/core/close.hpp"
 
+#include <cstring>
+
 #include "websock/core/utf8.hpp"
 
 namespace websock::core {
@@ -18,6 +20,16 @@ errc parse_close_payload(std::span<const std::byte> payload, close_payload& out,
   out.code = code;
   out.reason = {reinterpret_cast<const char*>(reason.data()), reason.size()};
   return errc::ok;
+}
+
+std::size_t encode_close_payload(std::uint16_t code, std::string_view reason,
+                                 std::span<std::byte> out) noexcept {
+  const std::size_t n = close_payload_size(code, reason);
+  if (n == 0 || out.size() < n) return 0;
+  out[0] = static_cast<std::byte>(code >> 8);
+  out[1] = static_cast<std::byte>(code & 0xFF);
+  if (!reason.empty()) std::memcpy(out.data() + 2, reason.data(), reason.size());
+  return n;
 }
 
 }  // namespace websock::core

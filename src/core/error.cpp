@@ -33,6 +33,8 @@ const char* describe(errc e) noexcept {
     case errc::message_kind_mismatch: return "fragment kind differs from the message in progress";
     case errc::no_message_in_progress: return "no fragmented message in progress";
     case errc::bad_close_code_to_send: return "close code may not be sent";
+    case errc::not_a_control_opcode: return "opcode is not ping, pong or close";
+    case errc::output_too_small: return "output buffer too small for the frame";
     case errc::http_malformed: return "malformed HTTP head";
     case errc::http_header_too_large: return "HTTP head too large";
     case errc::http_too_many_headers: return "too many HTTP headers";

@@ -1,6 +1,7 @@
 // Close codes and close-frame payloads (RFC 6455 sections 5.5.1 and 7.4).
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <span>
 #include <string_view>
@@ -40,5 +41,19 @@ struct close_payload {
 // reason -> error (the UTF-8 check can be turned off). The reason views `payload`.
 errc parse_close_payload(std::span<const std::byte> payload, close_payload& out,
                          bool check_utf8 = true) noexcept;
+
+// Size of the close payload encode_close_payload() writes: 0 for no_status (an empty close),
+// else the 2-byte code and the reason.
+constexpr std::size_t close_payload_size(std::uint16_t code, std::string_view reason) noexcept {
+  return code == close_code::no_status ? 0 : 2 + reason.size();
+}
+
+// Writes the payload of a close frame to send (5.5.1: the code in network byte order, then the
+// reason) and returns its size; no_status writes nothing (an empty close frame). The one encoder
+// of close payloads: the connection's own closes and the faces' use it. It does not judge the
+// code or reason (connection::check_close_to_send does); `out` must hold
+// close_payload_size(code, reason) bytes, else nothing is written and 0 returned.
+std::size_t encode_close_payload(std::uint16_t code, std::string_view reason,
+                                 std::span<std::byte> out) noexcept;
 
 }  // namespace websock::core

@@ -29,6 +29,7 @@
 #include "websock/core/detail/byte_buffer.hpp"
 #include "websock/core/error.hpp"
 #include "websock/core/frame.hpp"
+#include "websock/core/frame_parser.hpp"
 #include "websock/core/random.hpp"
 #include "websock/core/utf8.hpp"
 
@@ -133,6 +134,16 @@ class connection {
   errc start_frame(opcode op, bool fin, std::uint64_t payload_size, outgoing_frame& out);
   static errc check_close_to_send(std::uint16_t code, std::string_view reason) noexcept;
 
+  // ---- a whole control frame into the caller's memory ----
+  // Encodes a ping, pong or close frame (header and payload, masked as our role requires) into
+  // `out` and sets `size` to its length, for callers that keep their own control frames outside
+  // the outbox (websocket.h's automatic pongs). Arguments are checked first (opcode, payload size,
+  // a close payload as check_close_to_send() judges its code and reason, room in `out`), then the
+  // state exactly as start_frame() checks it; on success the frame counts as sent (a close sets
+  // close_sent()). On error nothing is written and `size` is 0.
+  errc encode_control_frame(opcode op, std::span<const std::byte> payload, std::span<std::byte> out,
+                            std::size_t& size);
+
   // ---- the outbox ----
   std::span<const std::byte> pending_output() const noexcept {
     return {outbox_.data() + outbox_head_, outbox_.size() - outbox_head_};
@@ -165,13 +176,8 @@ class connection {
   }
 
  private:
-  enum class parse_state : std::uint8_t { header, payload, ignoring };
-
   event fail(errc e);
-  bool parse_header(std::span<std::byte>& input, std::size_t& consumed, errc& error);
-  void decode_first_bytes(std::uint8_t b0, std::uint8_t b1) noexcept;
-  errc decode_header(const std::byte* header);
-  errc check_header();
+  errc check_message_size() const noexcept;
   event control_frame_complete();
   bool try_whole_frame(std::span<std::byte> input, receive_result& out);
   errc append_frame(opcode op, bool fin, std::span<const std::byte> payload);
@@ -180,13 +186,8 @@ class connection {
   connection_options options_;
 
   // Receive side.
-  parse_state state_ = parse_state::header;
-  std::uint8_t header_have_ = 0;
-  std::uint8_t header_need_ = 2;
-  std::array<std::byte, max_frame_header> header_buf_{};
-  frame_header frame_{};
-  std::uint64_t frame_remaining_ = 0;   // payload bytes of the current frame not yet seen
-  std::uint64_t frame_offset_ = 0;      // payload bytes of the current frame already seen
+  frame_parser parser_;
+  bool ignoring_input_ = false;         // failed, closed, or the transport ended
   bool in_message_ = false;             // a fragmented data message is open
   message_kind message_kind_ = message_kind::binary;
   std::uint8_t message_rsv_ = 0;

@@ -38,6 +38,8 @@ enum class errc : int {
   message_kind_mismatch,      // fragment of a different kind than the open message
   no_message_in_progress,     // continuation send with no message open
   bad_close_code_to_send,     // 1005, 1006, 1015 or otherwise invalid code passed to send_close
+  not_a_control_opcode,       // encode_control_frame given a data or reserved opcode
+  output_too_small,           // the caller's buffer cannot hold the encoded frame
 
   // Opening handshake (section 4).
   http_malformed = 100,       // not a parsable HTTP/1.1 head

@@ -14,8 +14,9 @@
 //  2. At most one SEND_TO_NETWORK action is outstanding across both queues (`writer`), and an
 //     automatic pong never goes out between two pieces of one frame (`send_op::in_frame`).
 //  3. The receive buffer holds unparsed bytes in [parse_begin, parse_end); a fresh
-//     RECEIVE_FROM_NETWORK is handed out only when none are left and no delivered piece is
-//     still owed to the application, so bytes handed out stay put until completed.
+//     RECEIVE_FROM_NETWORK is handed out only when none are left and the piece reader holds no
+//     remainder of a piece (`reader.has_remainder()`), so bytes handed out stay put until
+//     completed.
 //  4. Nothing here performs I/O, blocks, starts a thread or calls back into the application.
 #pragma once
 
@@ -33,6 +34,7 @@
 
 #include "websock/core/connection.hpp"
 #include "websock/core/handshake.hpp"
+#include "websock/core/piece_reader.hpp"
 
 namespace websock::compat::wsh {
 
@@ -130,15 +132,6 @@ struct receive_op {
   bool cancelled = false;  // RECEIVE_FROM_NETWORK completed with 0 bytes
 };
 
-// A data piece from the engine not yet fully handed to the application (only when it was
-// larger than the application's own receive buffer).
-struct owed_piece {
-  const std::byte* data = nullptr;
-  std::size_t size = 0;
-  core::message_kind kind = core::message_kind::binary;
-  bool last = false;
-};
-
 struct handle {
   std::uint32_t magic = handle_magic;
   std::mutex mutex;
@@ -155,13 +148,12 @@ struct handle {
   std::unique_ptr<std::byte[]> owned_memory;
   std::byte* receive_buffer = nullptr;
   std::byte* send_buffer = nullptr;
-  std::byte* control_area = nullptr;  // allocated_buffer_overhead bytes: the automatic pong frame
+  std::byte* control_area = nullptr;  // allocated_buffer_overhead bytes: the automatic pong frame,
+                                      // encoded by connection::encode_control_frame
 
   std::size_t parse_begin = 0;
   std::size_t parse_end = 0;
-  owed_piece owed;
-  bool message_open = false;  // a received message has pieces still to come
-  core::message_kind open_kind = core::message_kind::binary;
+  core::piece_reader reader;  // data pieces cut to the application's buffer; message state
   HRESULT receive_failure = S_OK;  // sticky: the incoming stream was invalid
 
   // Payload of the last pong or close handed out (valid until that action is completed).

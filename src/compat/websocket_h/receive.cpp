@@ -3,9 +3,11 @@
 // INDICATE_RECEIVE_COMPLETE. Pings are answered from here: the pong is a SEND_TO_NETWORK action
 // on the receive queue, without application context.
 //
-// Delivery units are the engine's pieces (assemble_messages = false): a piece never exceeds the
-// bytes one read brought in, so never the receive buffer size. A piece ending its message is
-// *_MESSAGE, any other *_FRAGMENT, whatever the frames looked like on the wire.
+// Delivery units come from core::piece_reader over the engine's pieces (assemble_messages =
+// false): a piece never exceeds the bytes one read brought in, so never the receive buffer size,
+// nor the application's buffer when it gave one (the reader holds the rest for the next receive).
+// A piece ending its message is *_MESSAGE, any other *_FRAGMENT, whatever the frames looked like
+// on the wire.
 #include <algorithm>
 #include <cstring>
 
@@ -46,52 +48,36 @@ void indicate(handle& h, action_out& out, WEB_SOCKET_BUFFER_TYPE type) {
   out.token = h.receive_token = h.new_token(slot::receive_indicate);
 }
 
-// Hands the owed piece (or as much as the application's buffer takes) to the application.
-void deliver_piece(handle& h, action_out& out) {
-  owed_piece& p = h.owed;
-  std::byte* data = const_cast<std::byte*>(p.data);  // our receive buffer
-  std::size_t n = p.size;
-  if (h.receive.app_buffer != nullptr) {
-    n = std::min<std::size_t>(p.size, h.receive.app_buffer_size);
-    if (n != 0) std::memcpy(h.receive.app_buffer, p.data, n);
-    data = h.receive.app_buffer;
-  }
-  p.data += n;
-  p.size -= n;
-  const bool last = p.last && p.size == 0;
-  out.buffers[0].Data.pbBuffer = reinterpret_cast<PBYTE>(data);
-  out.buffers[0].Data.ulBufferLength = static_cast<ULONG>(n);
-  indicate(h, out, data_buffer_type(p.kind, last));
-  if (p.size == 0) p = owed_piece{};
+// Hands a data piece to the application: in its buffer, or in place in our receive buffer.
+void deliver_piece(handle& h, action_out& out, const core::piece& p) {
+  out.buffers[0].Data.pbBuffer = reinterpret_cast<PBYTE>(const_cast<std::byte*>(p.bytes.data()));
+  out.buffers[0].Data.ulBufferLength = static_cast<ULONG>(p.bytes.size());
+  indicate(h, out, data_buffer_type(p.kind, p.last));
 }
 
-// A cancelled receive (0-byte read, or drained after a failure) completes without data.
+// A cancelled receive (0-byte read, or drained after a failure) completes without data, typed
+// as a fragment of the message still open, if any.
 void deliver_nothing(handle& h, action_out& out) {
   std::byte* at = h.receive.app_buffer != nullptr ? h.receive.app_buffer : h.receive_buffer;
   out.buffers[0].Data.pbBuffer = reinterpret_cast<PBYTE>(at);
   out.buffers[0].Data.ulBufferLength = 0;
   indicate(h, out,
-           h.message_open ? data_buffer_type(h.open_kind, false) : WEB_SOCKET_BINARY_MESSAGE_BUFFER_TYPE);
+           h.reader.message_open() ? data_buffer_type(h.reader.open_kind(), false)
+                                   : WEB_SOCKET_BINARY_MESSAGE_BUFFER_TYPE);
 }
 
-// Builds the pong answering a ping (RFC 6455 5.5.2: same application data) in the control area.
+// The pong answering a ping (RFC 6455 5.5.2: same application data), encoded by the core into
+// the control area.
 void queue_pong(handle& h, std::span<const std::byte> ping_payload) {
-  std::array<std::byte, core::max_control_payload> payload{};
-  copy_bytes(payload.data(), ping_payload);
-  core::outgoing_frame frame;
+  std::size_t size = 0;
   // Refused only once both closes have crossed; then no pong is owed.
-  if (h.conn->start_frame(core::opcode::pong, true, ping_payload.size(), frame) != core::errc::ok) {
+  if (h.conn->encode_control_frame(core::opcode::pong, ping_payload,
+                                   {h.control_area, allocated_buffer_overhead},
+                                   size) != core::errc::ok) {
     return;
   }
-  std::memcpy(h.control_area, frame.header.data(), frame.header.size);
-  std::byte* body = h.control_area + frame.header.size;
-  if (frame.masked) {
-    core::copy_masked(body, payload.data(), ping_payload.size(), frame.mask);
-  } else if (!ping_payload.empty()) {
-    std::memcpy(body, payload.data(), ping_payload.size());
-  }
   h.pong.pending = true;
-  h.pong.size = frame.header.size + ping_payload.size();
+  h.pong.size = size;
 }
 
 }  // namespace
@@ -121,17 +107,18 @@ HRESULT next_receive_action(handle& h, action_out& out) {
       deliver_nothing(h, out);  // draining after abort gives the receive's context back
       return S_OK;
     }
-    if (h.owed.size != 0) {
-      deliver_piece(h, out);
-      return S_OK;
-    }
-
+    // The piece reader hands out what is left of a piece larger than the application's buffer
+    // before it parses anything more.
     const std::span<std::byte> input{h.receive_buffer + h.parse_begin, h.parse_end - h.parse_begin};
-    const core::receive_result r = h.conn->receive(input);
+    const core::piece_buffer into =
+        h.receive.app_buffer != nullptr
+            ? core::piece_buffer::copy_into({h.receive.app_buffer, h.receive.app_buffer_size})
+            : core::piece_buffer::in_place();
+    const core::piece_result r = h.reader.next(*h.conn, input, into);
     h.parse_begin += r.consumed;
-    const core::event& ev = r.ev;
-    switch (ev.type) {
-      case core::event_type::none:
+    const core::piece& p = r.piece;
+    switch (p.type) {
+      case core::piece_type::need_input:
         // Everything is parsed (partial frames are kept by the engine): read more.
         h.parse_begin = h.parse_end = 0;
         out.buffers[0].Data.pbBuffer = reinterpret_cast<PBYTE>(h.receive_buffer);
@@ -143,35 +130,32 @@ HRESULT next_receive_action(handle& h, action_out& out) {
         out.token = h.receive_token = h.new_token(slot::receive_network);
         return S_OK;
 
-      case core::event_type::message:
-        h.owed = {ev.payload.data(), ev.payload.size(), ev.kind, ev.last};
-        h.message_open = !ev.last;
-        h.open_kind = ev.kind;
-        deliver_piece(h, out);
+      case core::piece_type::data:
+        deliver_piece(h, out, p);
         return S_OK;
 
-      case core::event_type::ping:
-        queue_pong(h, ev.payload);
+      case core::piece_type::ping:
+        queue_pong(h, p.bytes);
         continue;  // the pong is the receive queue's next action
 
-      case core::event_type::pong:
-        copy_bytes(h.received_control.data(), ev.payload);
+      case core::piece_type::pong:
+        copy_bytes(h.received_control.data(), p.bytes);
         out.buffers[0].Data.pbBuffer = reinterpret_cast<PBYTE>(h.received_control.data());
-        out.buffers[0].Data.ulBufferLength = static_cast<ULONG>(ev.payload.size());
+        out.buffers[0].Data.ulBufferLength = static_cast<ULONG>(p.bytes.size());
         indicate(h, out, WEB_SOCKET_PING_PONG_BUFFER_TYPE);
         return S_OK;
 
-      case core::event_type::close:
+      case core::piece_type::close:
         // The answering close is the application's to send (auto_close is off).
-        copy_bytes(h.received_control.data(), ev.payload);
+        copy_bytes(h.received_control.data(), p.bytes);
         out.buffers[0].CloseStatus.pbReason =
-            ev.payload.empty() ? nullptr : reinterpret_cast<PBYTE>(h.received_control.data());
-        out.buffers[0].CloseStatus.ulReasonLength = static_cast<ULONG>(ev.payload.size());
-        out.buffers[0].CloseStatus.usStatus = ev.code;
+            p.bytes.empty() ? nullptr : reinterpret_cast<PBYTE>(h.received_control.data());
+        out.buffers[0].CloseStatus.ulReasonLength = static_cast<ULONG>(p.bytes.size());
+        out.buffers[0].CloseStatus.usStatus = p.code;
         indicate(h, out, WEB_SOCKET_CLOSE_BUFFER_TYPE);
         return S_OK;
 
-      case core::event_type::error:
+      case core::piece_type::error:
         // Every violation in the incoming stream (framing, masking, UTF-8, close payload).
         h.receive_failure = E_INVALID_PROTOCOL_FORMAT;
         if (h.aborted) {

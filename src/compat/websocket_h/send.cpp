@@ -7,7 +7,6 @@
 // (RFC 6455 5.3) chunk by chunk into the handle's send buffer, unless masking was disabled, in
 // which case the key is all zeros and the application's bytes go out as they are.
 #include <algorithm>
-#include <cstring>
 #include <string_view>
 
 #include "handle.hpp"
@@ -80,13 +79,7 @@ HRESULT queue_send(handle& h, WEB_SOCKET_BUFFER_TYPE type, const WEB_SOCKET_BUFF
       }
       // 7.4.1: 1005, 1006, 1015 never go on the wire; the reason must be UTF-8 (5.5.1).
       if (core::connection::check_close_to_send(code, reason) != core::errc::ok) return E_INVALIDARG;
-      std::size_t n = 0;
-      if (code != core::close_code::no_status) {
-        op.control_payload[0] = static_cast<std::byte>(code >> 8);
-        op.control_payload[1] = static_cast<std::byte>(code & 0xFF);
-        if (!reason.empty()) std::memcpy(op.control_payload.data() + 2, reason.data(), reason.size());
-        n = 2 + reason.size();
-      }
+      const std::size_t n = core::encode_close_payload(code, reason, op.control_payload);
       e = h.conn->start_frame(core::opcode::close, true, n, frame);
       op.payload_size = n;
       break;

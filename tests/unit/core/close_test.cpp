@@ -3,6 +3,8 @@
 
 #include <gtest/gtest.h>
 
+#include <array>
+
 #include "engine_driver.hpp"
 
 namespace websock::test {
@@ -131,6 +133,39 @@ TEST(close, named_codes) {
   static_assert(core::close_code::mandatory_extension == 1010);
   static_assert(core::close_code::internal_error == 1011);
   static_assert(core::close_code::tls_handshake == 1015);
+}
+
+}  // namespace
+}  // namespace websock::test
+
+namespace websock::test {
+namespace {
+
+// ================================================================= encoding (5.5.1)
+
+TEST(close, encode_close_payload_writes_code_in_network_order_then_reason) {
+  std::array<std::byte, core::max_control_payload> out{};
+  const std::size_t n = core::encode_close_payload(1000, "bye", out);
+  ASSERT_EQ(n, 5u);
+  EXPECT_EQ(bytes(out.begin(), out.begin() + 5), from_hex("03 e8 62 79 65"));
+  core::close_payload parsed;
+  ASSERT_EQ(core::parse_close_payload({out.data(), n}, parsed), core::errc::ok);
+  EXPECT_EQ(parsed.code, 1000);
+  EXPECT_EQ(parsed.reason, "bye");
+}
+
+TEST(close, encode_close_payload_of_no_status_is_empty) {
+  std::array<std::byte, 4> out{};
+  EXPECT_EQ(core::encode_close_payload(core::close_code::no_status, {}, out), 0u);
+  EXPECT_EQ(core::close_payload_size(core::close_code::no_status, {}), 0u);
+  EXPECT_EQ(core::close_payload_size(4000, "ab"), 4u);
+}
+
+TEST(close, encode_close_payload_writes_nothing_when_out_is_too_small) {
+  std::array<std::byte, 4> out{};
+  out.fill(std::byte{0xAA});
+  EXPECT_EQ(core::encode_close_payload(1001, "abc", out), 0u);
+  EXPECT_EQ(bytes(out.begin(), out.end()), from_hex("aa aa aa aa"));
 }
 
 }  // namespace
