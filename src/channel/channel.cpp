@@ -23,9 +23,11 @@ channel::channel(std::shared_ptr<asio::io_context> ctx, net::any_stream stream, 
       stream_(std::move(stream)),
       ws_(core::connection_options{.endpoint_role = options.role,
                                    .max_message_size = options.limits.max_message_size,
+                                   .assemble_messages = options.mode == channel_mode::push,
                                    .keep_output_capacity = keep_write_capacity}),
       limits_(options.limits),
       id_(next_id.fetch_add(1, std::memory_order_relaxed)) {
+  if (options.mode == channel_mode::pull) pull_ = std::make_unique<pull_state>();
   remote_ = net::remote_address(stream_);
   net::set_no_delay(stream_);
   net::set_non_blocking(stream_);
@@ -52,11 +54,7 @@ void channel::start_server(std::shared_ptr<channel_events> events, std::string r
   started_ = timers_.now();
   in_handler_ = true;
   become_open();
-  if (phase_ == phase::open && !early.empty()) {
-    // Frames that came with the request head: parsed in place (a copy, the span is the front's).
-    std::vector<std::byte> copy(early.begin(), early.end());
-    on_frames(copy);
-  }
+  if (phase_ == phase::open && !early.empty()) feed_early(early);
   in_handler_ = false;
   after_io();
 }
@@ -89,7 +87,20 @@ void channel::on_response_bytes(std::span<std::byte> data) {
   response_headers_ = client_hs_->response().headers;
   client_hs_.reset();
   become_open();
-  if (phase_ == phase::open) on_frames(data.subspan(used));
+  if (phase_ == phase::open && used < data.size()) feed_early(data.subspan(used));
+}
+
+void channel::feed_early(std::span<const std::byte> data) {
+  if (pull_) {
+    pull_->in = std::make_unique_for_overwrite<std::byte[]>(std::max(data.size(), pull_in_size));
+    std::copy(data.begin(), data.end(), pull_->in.get());
+    pull_->begin = 0;
+    pull_->end = data.size();
+    return pump_pull();
+  }
+  // The bytes are the caller's (the front's read buffer, or ours): the core unmasks in place.
+  std::vector<std::byte> copy(data.begin(), data.end());
+  on_frames(copy);
 }
 
 void channel::become_open() {

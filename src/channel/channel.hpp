@@ -36,6 +36,7 @@
 #include <atomic>
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <span>
 #include <string>
@@ -49,6 +50,7 @@
 #include "websock/core/connection.hpp"
 #include "websock/core/detail/byte_buffer.hpp"
 #include "websock/core/handshake.hpp"
+#include "websock/core/piece_reader.hpp"
 #include "websock/options.hpp"
 
 namespace websock::runtime {
@@ -75,10 +77,29 @@ class channel_events {
   virtual void on_log(channel&, std::string_view) {}
 };
 
+enum class channel_mode : std::uint8_t {
+  push,  // each message, whole, to channel_events::on_message as it completes
+  pull,  // the owner asks for the next piece into its own buffer (pull_read), one at a time
+};
+
 struct channel_options {
   core::role role = core::role::server;
   session_options limits;
+  channel_mode mode = channel_mode::push;
 };
+
+// What a pull read completes with: a piece of a message, the peer's close, or an error.
+struct pull_result {
+  std::error_code error;  // set: nothing was read (cancelled, connection failed or lost)
+  std::size_t size = 0;   // bytes written into the caller's buffer
+  core::message_kind kind = core::message_kind::binary;
+  bool last = false;      // this piece ends its message
+  bool close = false;     // the peer's close frame arrived: close_code / close_reason
+  std::uint16_t close_code = 0;
+  std::string_view close_reason;  // valid during the completion only
+};
+using pull_read_done = std::function<void(const pull_result&)>;
+using pull_write_done = std::function<void(std::error_code)>;
 
 class channel : public std::enable_shared_from_this<channel>, private net::timer_client {
  public:
@@ -91,6 +112,8 @@ class channel : public std::enable_shared_from_this<channel>, private net::timer
   static constexpr unsigned hot_after = 16;
   static constexpr std::chrono::milliseconds hot_gap{50};
   static constexpr std::size_t hot_size = 64 * 1024;
+  // Pull mode: the input buffer held while pieces of it are owed.
+  static constexpr std::size_t pull_in_size = 16 * 1024;
 
   channel(std::shared_ptr<asio::io_context> ctx, net::any_stream stream, const channel_options& options);
   ~channel();
@@ -106,6 +129,19 @@ class channel : public std::enable_shared_from_this<channel>, private net::timer
                     std::span<const std::byte> early);
   // Client: writes the upgrade request, checks the 101 (handshake timeout applies), then opens.
   void start_client(std::shared_ptr<channel_events> events, core::client_handshake_options request);
+
+  // ---- pull mode (on the loop; see channel_pull.cpp) ----
+  // Reads the next piece of a message (or the peer's close) into `buffer`. One read may be
+  // outstanding; it completes exactly once, on the loop: inline when a piece is ready, else when
+  // bytes arrive. A second read while one is outstanding completes at once with
+  // errc::operation_in_progress. Pings are answered and pongs absorbed without completing it.
+  void pull_read(std::span<std::byte> buffer, pull_read_done done);
+  // Sends one piece of a message (`last` ends it). One write may be outstanding; it completes
+  // exactly once, on the loop, when the bytes were handed to the kernel (or with an error).
+  void pull_write(core::message_kind kind, std::span<const std::byte> payload, bool last, pull_write_done done);
+  // Completes the outstanding read and write, once each, with operation_aborted. The connection
+  // stays as it is (close or abort it separately).
+  void pull_cancel();
 
   // ---- any thread ----
   std::error_code send(core::message_kind kind, std::span<const std::byte> payload);
@@ -146,6 +182,9 @@ class channel : public std::enable_shared_from_this<channel>, private net::timer
   void on_tls_read(std::error_code ec, std::size_t n, std::byte* buffer);
   bool consume(std::error_code ec, std::span<std::byte> data);
   void on_frames(std::span<std::byte> data);
+  // Bytes that came before the channel read anything itself (with the 101): push mode parses
+  // them at once, pull mode keeps them for the next pull_read.
+  void feed_early(std::span<const std::byte> data);
   void on_response_bytes(std::span<std::byte> data);
   // writing (channel_write.cpp)
   void schedule_flush();
@@ -165,6 +204,12 @@ class channel : public std::enable_shared_from_this<channel>, private net::timer
   void shutdown_tls();
   void finish(std::error_code why);
   void become_open();
+  // pull mode (channel_pull.cpp)
+  void pump_pull();
+  void read_pull();
+  void complete_read(const pull_result& r);
+  void complete_write(std::error_code ec);
+  void end_pull(std::error_code why);
   // timers (channel_timers.cpp)
   void arm_timer();
   void on_deadline() override;
@@ -215,6 +260,21 @@ class channel : public std::enable_shared_from_this<channel>, private net::timer
   clock::time_point ping_sent_{};
   clock::time_point trim_at_{};
   bool ping_outstanding_ = false;
+
+  // pull mode: the input lives in a buffer of the channel's while a piece of it is owed (the piece
+  // reader's remainder points into it), and is freed once consumed and quiet.
+  struct pull_state {
+    core::piece_reader reader;
+    std::unique_ptr<std::byte[]> in;
+    std::size_t begin = 0, end = 0;  // unparsed input
+    std::span<std::byte> read_into;
+    pull_read_done read_done;        // set: a read is outstanding
+    pull_write_done write_done;      // set: a write is outstanding
+    std::uint64_t write_in_flush = 0;  // the flush that carries the outstanding write's bytes
+    bool pumping = false;            // inside pump_pull: completions nest no deeper
+  };
+  std::unique_ptr<pull_state> pull_;  // pull mode only
+  std::uint64_t flushes_ = 0;         // flushes started
 
   std::string subprotocol_;
   std::string target_;

@@ -71,6 +71,7 @@ void channel::finish(std::error_code why) {
   timers_.disarm(slot_);
   net::close(stream_);
   auto self = shared_from_this();
+  if (pull_) end_pull(failure_ ? failure_ : (why ? why : make_error_code(asio::error::eof)));
   auto events = std::move(events_);  // after this report the owner hears nothing more
   events_.reset();
   if (was == phase::open || was == phase::closing) {

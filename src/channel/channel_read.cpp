@@ -15,6 +15,12 @@ bool channel::want_read() const noexcept {
     case phase::open:
     case phase::closing:
       if (tls_shutdown_) return false;  // the TLS shutdown reads the peer's close_notify itself
+      // Pull mode reads only for an outstanding pull read whose input is used up (or to see the
+      // peer's end once closing): the owner's reads are the backpressure.
+      if (pull_) {
+        return transport_closing_ ||
+               (pull_->read_done && pull_->begin == pull_->end && !pull_->reader.has_remainder());
+      }
       // Backpressure: while our buffer is over half the limit we stop reading, so the peer's
       // requests (echoes, pings) cannot grow it further. TCP flow control then slows the peer.
       return transport_closing_ || buffered() <= limits_.max_buffered_bytes / 2;
@@ -23,6 +29,7 @@ bool channel::want_read() const noexcept {
 }
 
 void channel::read() {
+  if (pull_ && phase_ != phase::handshake) return read_pull();
   reading_ = true;
   if (auto* tls = std::get_if<net::tls_socket>(&stream_)) {
     // Bytes OpenSSL already holds would not make the socket readable: read them at once.

@@ -27,6 +27,7 @@ void channel::flush() {
   if (ws_.has_output()) ws_.swap_output(write_buf_);
   write_counted_ = write_buf_.size();
   writing_ = true;
+  ++flushes_;
   const std::array<asio::const_buffer, 2> out{asio::buffer(head_out_),
                                               asio::buffer(write_buf_.data(), write_buf_.size())};
   net::async_write(stream_, out, [self = shared_from_this()](std::error_code ec, std::size_t) { self->on_write(ec); });
@@ -36,6 +37,11 @@ void channel::on_write(std::error_code ec) {
   writing_ = false;
   buffered_.fetch_sub(write_counted_, std::memory_order_relaxed);
   write_counted_ = 0;
+  if (pull_ && pull_->write_done && flushes_ >= pull_->write_in_flush) {
+    in_handler_ = true;
+    complete_write(ec);  // the outstanding pull write's bytes were in this one
+    in_handler_ = false;
+  }
   if (!head_out_.empty()) std::string().swap(head_out_);  // written: give the memory back
   write_buf_.clear();
   write_buf_.release_if_larger(keep_write_capacity);
