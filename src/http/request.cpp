@@ -12,6 +12,15 @@ using core::iequals;
 
 constexpr parse_error ok{};
 
+// RFC 9112 3.2 and RFC 3986 3.2.2: uri-host [":" port]; reg-name, IP-literal and port characters
+// only (no whitespace, '/', '@', quotes and the like). An empty value is allowed.
+bool is_host_value(std::string_view v) noexcept {
+  return std::all_of(v.begin(), v.end(), [](char c) {
+    if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')) return true;
+    return std::string_view("-._~%!$&'()*+,;=:[]").find(c) != std::string_view::npos;
+  });
+}
+
 // RFC 9112 6.3 item 5 and RFC 9110 8.6: Content-Length is 1*DIGIT; a list of identical values
 // may be read as one value, differing values are an unrecoverable framing error.
 parse_error read_content_length(request& r, std::uint64_t max_body_bytes) {
@@ -85,6 +94,9 @@ parse_error interpret_headers(request& r, std::uint64_t max_body_bytes) {
   const std::size_t hosts = count_header(r.headers, "Host");
   if (hosts > 1) return {400, "more than one Host"};
   if (hosts == 0 && r.version_minor == 1) return {400, "missing Host"};
+  if (hosts == 1 && !is_host_value(core::find_header(r.headers, "Host")->value)) {
+    return {400, "invalid Host"};
+  }
 
   const parse_error framing = count_header(r.headers, "Transfer-Encoding") != 0
                                   ? read_transfer_encoding(r)

@@ -42,6 +42,10 @@ struct parse_error {
   std::string_view text;
 };
 
+// What the driver answers when a started head does not complete in time (phase::head); a peer
+// idle between requests (phase::idle) is closed without an answer.
+inline constexpr parse_error request_timeout{408, "request head timed out"};
+
 // Decides framing, keep-alive, upgrade and expectations from the headers of a parsed head;
 // an error when they are contradictory or unsupported. Used by request_parser.
 parse_error interpret_headers(request& r, std::uint64_t max_body_bytes);

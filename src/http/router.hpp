@@ -17,6 +17,8 @@ class router {
   // "/chat" matches only "/chat".
   void exact(std::string path, Handler h) { exact_.push_back({std::move(path), std::move(h)}); }
   // "/static/" matches "/static/" and everything below it; the longest matching prefix wins.
+  // A prefix given without the final '/' ("/static") matches "/static" and "/static/...", never
+  // "/staticfoo".
   void prefix(std::string path_prefix, Handler h) {
     prefix_.push_back({std::move(path_prefix), std::move(h)});
   }
@@ -29,7 +31,7 @@ class router {
     const Handler* best = nullptr;
     std::size_t best_size = 0;
     for (const auto& r : prefix_) {
-      if (path.starts_with(r.path) && (best == nullptr || r.path.size() > best_size)) {
+      if (covers(r.path, path) && (best == nullptr || r.path.size() > best_size)) {
         best = &r.handler;
         best_size = r.path.size();
       }
@@ -38,6 +40,11 @@ class router {
   }
 
  private:
+  static bool covers(std::string_view prefix, std::string_view path) noexcept {
+    if (!path.starts_with(prefix)) return false;
+    return prefix.ends_with('/') || path.size() == prefix.size() || path[prefix.size()] == '/';
+  }
+
   struct route {
     std::string path;
     Handler handler;

@@ -80,7 +80,8 @@ bool static_files::inside_root(int fd) const {
 
 unique_fd static_files::open_confined(const std::string& relative) const {
   const char* name = relative.empty() ? "." : relative.c_str();
-  unique_fd fd(open_beneath(root_fd_.get(), name, !options_.allow_symlinks_out));
+  unique_fd fd(open_beneath(root_fd_.get(), name,
+                           options_.kernel_beneath && !options_.allow_symlinks_out));
   if (!fd || !inside_root(fd.get())) return {};
   return fd;
 }
@@ -119,6 +120,8 @@ file_reply static_files::serve(std::string_view method, std::string_view path,
   const std::string etag = make_etag(size, mtime, st.st_mtim.tv_nsec);
 
   file_reply out;
+  out.file_size = size;
+  out.mtime = mtime;
   auto& h = out.head.headers;
   h.push_back({"ETag", etag});
   h.push_back({"Last-Modified", format_http_date(mtime)});
@@ -140,6 +143,8 @@ file_reply static_files::serve(std::string_view method, std::string_view path,
       file_reply r = text_reply(416, "range not satisfiable\n");
       r.head.headers.push_back({"Content-Range", "bytes */" + std::to_string(size)});
       r.head.headers.push_back({"Accept-Ranges", "bytes"});
+      r.file_size = size;
+      r.mtime = mtime;
       return r;
     }
     if (rr.outcome == range_outcome::partial) {

@@ -21,6 +21,9 @@ struct static_options {
   std::string index_file = "index.html";  // served for a directory
   bool allow_symlinks_out = false;  // follow links whose target is outside the root
   bool allow_dotfiles = false;
+  // openat2(RESOLVE_BENEATH) where the kernel has it. Off: plain openat, and the check of the
+  // opened file's real path alone (as on kernels before 5.6, or where seccomp forbids openat2).
+  bool kernel_beneath = true;
 };
 
 struct file_reply {
@@ -29,6 +32,8 @@ struct file_reply {
   unique_fd file;           // open only when file bytes are to be sent (GET 200/206)
   std::uint64_t offset = 0;     // next byte of the file to send
   std::uint64_t remaining = 0;  // bytes of the file still to send
+  std::uint64_t file_size = 0;  // the whole file (also for HEAD, 304 and 416)
+  std::time_t mtime = 0;
 };
 
 class static_files {

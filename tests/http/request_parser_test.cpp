@@ -138,6 +138,13 @@ TEST(HttpRequest, RFC9112_3_2_HostRequiredOnceIn11) {
   EXPECT_EQ(status_of("GET / HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n"), 400);
   EXPECT_EQ(status_of("GET / HTTP/1.0\r\nHost: a\r\nhost: a\r\n\r\n"), 400);
   EXPECT_EQ(run_parser("GET / HTTP/1.0\r\n\r\n").events, (V{"head GET /", "end"}));
+  // An invalid Host value is refused too; reg-names, ports and IP literals are fine.
+  for (const char* bad : {"a b", "a/b", "user@h", "h\"", "h?x"}) {
+    EXPECT_EQ(status_of(std::string("GET / HTTP/1.1\r\nHost: ") + bad + "\r\n\r\n"), 400) << bad;
+  }
+  for (const char* good : {"example.com:8080", "[::1]:80", "xn--bcher-kva.example", ""}) {
+    EXPECT_EQ(status_of(std::string("GET / HTTP/1.1\r\nHost: ") + good + "\r\n\r\n"), 0) << good;
+  }
 }
 
 // --- RFC 9112 5: field lines ---------------------------------------------------------------------

@@ -142,5 +142,11 @@ TEST(HttpResponse, ErrorResponsesCloseAndCarryTheFixedText) {
   EXPECT_TRUE(out.ends_with("\r\n\r\nrequest head too large\n"));
 }
 
+TEST(HttpResponse, RFC9110_15_5_9_SlowHeadAnswer) {
+  const auto out = http::write_error(http::request_timeout, now);
+  EXPECT_TRUE(out.starts_with("HTTP/1.1 408 Request Timeout\r\n"));
+  EXPECT_NE(out.find("Connection: close\r\n"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace websock::test

@@ -50,6 +50,10 @@ TEST(HttpSupport, RouterExactBeforeLongestPrefix) {
   EXPECT_EQ((*r.find("/static/"))(), 3);
   EXPECT_EQ((*r.find("/static"))(), 2);
   EXPECT_EQ((*r.find("/static/special"))(), 4);
+  r.prefix("/api", [] { return 5; });  // without the final '/'
+  EXPECT_EQ((*r.find("/api"))(), 5);
+  EXPECT_EQ((*r.find("/api/v1"))(), 5);
+  EXPECT_EQ((*r.find("/apix"))(), 2);
   http::router<int> none;
   none.exact("/a", 1);
   EXPECT_EQ(none.find("/b"), nullptr);
