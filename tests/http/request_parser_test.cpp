@@ -160,7 +160,8 @@ TEST(HttpRequest, RFC9112_5_2_ObsFoldIs400) {
 }
 
 TEST(HttpRequest, RFC9110_5_5_ControlCharactersInFieldsAre400) {
-  EXPECT_EQ(status_of(std::string("GET / HTTP/1.1\r\nHost: h\r\nX: a\0b\r\n\r\n", 38)), 400);
+  static constexpr char with_nul[] = "GET / HTTP/1.1\r\nHost: h\r\nX: a\0b\r\n\r\n";
+  EXPECT_EQ(status_of(std::string(with_nul, sizeof with_nul - 1)), 400);
   EXPECT_EQ(status_of("GET / HTTP/1.1\r\nHost: h\r\nX: a\x01" "b\r\n\r\n"), 400);
   EXPECT_EQ(status_of("GET / HTTP/1.1\r\nHost: h\r\nX: a\x7f\r\n\r\n"), 400);
   EXPECT_EQ(status_of("GET / HTTP/1.1\r\nHost: h\r\nX(y): a\r\n\r\n"), 400);

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <string>
 
@@ -49,7 +50,8 @@ class HttpStatic : public ::testing::Test {
     ASSERT_EQ(::utimes((root_ + "/a.txt").c_str(), times), 0);
   }
   void TearDown() override {
-    if (!tmp_.empty()) std::system(("rm -rf '" + tmp_ + "'").c_str());
+    std::error_code ignored;  // remove_all removes the links, never what they point to
+    if (!tmp_.empty()) std::filesystem::remove_all(tmp_, ignored);
   }
   static void write(const std::string& path, const std::string& text) {
     std::ofstream(path, std::ios::binary) << text;
