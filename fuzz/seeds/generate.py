@@ -144,6 +144,27 @@ write("fuzz_http_parser", "response", b"\x01" + chunks(RESPONSE_NEGOTIATED))
 write("fuzz_http_parser", "refusal", b"\x01" + chunks(REFUSAL + b"trailing"))
 write("fuzz_http_parser", "request_small_limits", b"\x3a" + chunks(REQUEST, (7,)))
 
+# fuzz_request_parser: [limits] then chunks. Limits byte: bits 0-1 request line, 2-3 head and
+# trailers, 4-5 header count, 6-7 body (0 = defaults).
+H = b"Host: h\r\n"
+PIPELINE = (b"GET / HTTP/1.1\r\n" + H + b"\r\n"
+            b"HEAD /h HTTP/1.1\r\n" + H + b"\r\n"
+            b"POST /p HTTP/1.1\r\n" + H + b"Content-Length: 3\r\n\r\nabc"
+            b"PUT /c HTTP/1.1\r\n" + H + b"Transfer-Encoding: chunked\r\n\r\n"
+            b"5;ext=\"v\"\r\nhello\r\n0\r\nTrailer: x\r\n\r\n"
+            b"GET /last HTTP/1.0\r\nConnection: keep-alive\r\n\r\n")
+write("fuzz_request_parser", "pipeline", b"\x00" + chunks(PIPELINE))
+write("fuzz_request_parser", "pipeline_split", b"\x00" + chunks(PIPELINE, (1, 2, 3, 5, 8)))
+write("fuzz_request_parser", "small_limits", b"\x6b" + chunks(PIPELINE, (7,)))
+write("fuzz_request_parser", "upgrade", b"\x00" + chunks(MINIMAL_REQUEST + frame(0x1, b"Hi", mask=K)))
+write("fuzz_request_parser", "expect", b"\x00" + chunks(
+    b"PUT /u HTTP/1.1\r\n" + H + b"Expect: 100-continue\r\nContent-Length: 2\r\n\r\nok"))
+write("fuzz_request_parser", "tls_hello", b"\x00" + chunks(b"\x16\x03\x01\x00\xa5\x01\x00\x00\xa1\x03\x03"))
+write("fuzz_request_parser", "escapes", b"\x00" + chunks(
+    b"GET /%2e%2e/%2Fetc%2fpasswd HTTP/1.1\r\n" + H + b"\r\n"
+    b"GET //etc/passwd HTTP/1.1\r\n" + H + b"\r\n"
+    b"GET /a/../%c0%ae%c0%ae/b%5cc%00 HTTP/1.1\r\n" + H + b"\r\n"))
+
 # fuzz_utf8: the input is both the text and length-prefixed chunks (L < 0xC0: L bytes, else
 # (L - 0xC0) * 32 + 0xC0 bytes).
 def utf8_chunks(data, sizes):

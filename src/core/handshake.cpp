@@ -39,23 +39,6 @@ std::string join(const std::vector<std::string>& items) {
   return out;
 }
 
-const char* reason_phrase(int status) noexcept {
-  switch (status) {
-    case 101: return "Switching Protocols";
-    case 400: return "Bad Request";
-    case 401: return "Unauthorized";
-    case 403: return "Forbidden";
-    case 404: return "Not Found";
-    case 405: return "Method Not Allowed";
-    case 426: return "Upgrade Required";
-    case 429: return "Too Many Requests";
-    case 431: return "Request Header Fields Too Large";
-    case 500: return "Internal Server Error";
-    case 503: return "Service Unavailable";
-    default: return "Error";
-  }
-}
-
 }  // namespace
 
 std::string compute_accept_key(std::string_view key) {
@@ -231,7 +214,7 @@ int rejection_status(errc e) noexcept {
 }
 
 std::string reject_response(int status, std::string_view body, const header_list& extra_headers) {
-  std::string out = "HTTP/1.1 " + std::to_string(status) + " " + reason_phrase(status) + "\r\n";
+  std::string out = "HTTP/1.1 " + std::to_string(status) + " " + http_reason_phrase(status) + "\r\n";
   // 4.4: a server that does not speak the client's version answers with the versions it does.
   if (status == 426) out += "Sec-WebSocket-Version: 13\r\n";
   if (status == 405) out += "Allow: GET\r\n";

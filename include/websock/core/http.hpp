@@ -80,4 +80,8 @@ bool has_token(const header_list& headers, std::string_view name, std::string_vi
 // Appends "Name: value\r\n" for each header.
 void append_headers(std::string& out, const header_list& headers);
 
+// The reason phrase written after `status` in a status line (RFC 9110 section 15), for every
+// status the library writes; "Unknown" for others. The one table of the project.
+const char* http_reason_phrase(int status) noexcept;
+
 }  // namespace websock::core
