@@ -1,5 +1,5 @@
 // Plain HTTP requests that are not WebSocket upgrades, so a page and its WebSocket endpoint can
-// share one port. Responses close the connection after they are written.
+// share one port. Connections are kept alive (HTTP/1.1) and pipelined requests answered in order.
 #pragma once
 
 #include <string>
@@ -17,6 +17,7 @@ struct http_request {
   std::string target;  // as sent: path and query
   std::string path;    // target without the query
   header_list headers;
+  std::string body;    // Content-Length or chunked, at most 1 MiB (larger: 413)
 };
 
 struct http_response {
@@ -28,7 +29,8 @@ struct http_response {
 
 // The reason phrase for the statuses this library writes.
 const char* http_reason(int status) noexcept;
-// The whole response: status line, Content-Type, Content-Length, Connection: close, body.
+// A whole response on its own: status line, Content-Type, Content-Length, Connection: close,
+// body. (The server writes its responses through its HTTP front instead, with keep-alive.)
 std::string serialize(const http_response& r, bool head_only = false);
 
 }  // namespace websock

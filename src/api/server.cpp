@@ -55,7 +55,7 @@ void accept_one(const std::shared_ptr<server::state>& st, net::any_stream s, asi
   }
   net::timer_queue::of(ctx).use_clock(st->options.clock);
   http::front_options fo;
-  fo.handshake_timeout = st->options.session.handshake_timeout;
+  fo.head_timeout = st->options.session.handshake_timeout;
   auto f = std::make_shared<http::front>(st->pool->share(ctx), std::move(s), fo, st->http_owner);
   st->add_front(f);
   f->start();

@@ -1,10 +1,13 @@
 // The server's answers to its HTTP fronts: the route and subprotocol of an upgrade, the
-// application's last word on it, and plain requests (the on_http handler, static files, 404).
+// application's last word on it, and plain requests (the on_http handler, then the static
+// directory, then 404). Every method reaches the handler; the static files answer 405 to
+// anything but GET and HEAD.
 #include <algorithm>
 
 #include "api/server_state.hpp"
 #include "api/session.hpp"
-#include "api/static_files.hpp"
+#include "http/log_escape.hpp"
+#include "http/target.hpp"
 #include "websock/error.hpp"
 
 namespace websock::detail {
@@ -12,26 +15,58 @@ namespace {
 
 std::string_view path_of(std::string_view target) { return target.substr(0, target.find('?')); }
 
+core::http_head head_of(const http::request& r) {
+  core::http_head h;
+  h.method = r.method;
+  h.target = r.target;
+  h.version_major = 1;
+  h.version_minor = r.version_minor;
+  h.headers = r.headers;
+  return h;
+}
+
+// An application's http_response as the front's answer.
+http::answer answer_of(const http_response& r) {
+  http::answer a;
+  a.head.status = r.status;
+  a.head.headers.push_back({"Content-Type", r.content_type});
+  for (const auto& h : r.headers) a.head.headers.push_back(h);
+  a.head.content_length = r.body.size();
+  a.body = r.body;
+  return a;
+}
+
 class server_http_owner final : public http::front_owner {
  public:
-  explicit server_http_owner(std::weak_ptr<server::state> st) : st_(std::move(st)) {}
-
-  void on_request(http::front& f, const core::http_head& head) override {
-    auto st = st_.lock();
-    if (!st) return f.abort();
-    http_request req{head.method, head.target, std::string(path_of(head.target)), head.headers};
-    std::optional<http_response> resp;
-    if (req.method != "GET" && req.method != "HEAD") {
-      resp = http_response{.status = 405, .body = "method not allowed\n", .headers = {{"Allow", "GET, HEAD"}}};
+  explicit server_http_owner(std::weak_ptr<server::state> st) : st_(std::move(st)) {
+    if (auto s = st_.lock(); s && !s->options.static_dir.empty()) {
+      files_.emplace(http::static_options{.root = s->options.static_dir});
     }
-    if (!resp && st->http_handler) resp = st->http_handler(req);
-    if (!resp && !st->options.static_dir.empty()) resp = serve_static(st->options.static_dir, req.path);
-    if (!resp) resp = http_response{.status = 404, .body = "not found\n"};
-    st->log(log_level::info, f.remote_address() + " " + req.method + " " + req.target + " " + std::to_string(resp->status));
-    f.respond(serialize(*resp, req.method == "HEAD"));
   }
 
-  void on_upgrade(http::front& f, const core::http_head& head, std::span<const std::byte> early) override {
+  void on_request(http::front& f, const http::request& r, std::string body) override {
+    auto st = st_.lock();
+    if (!st) return f.abort();
+    http_request req{r.method, r.target, std::string(http::split_target(r.target).path), r.headers, std::move(body)};
+    std::optional<http::answer> a;
+    if (st->http_handler) {
+      if (auto resp = st->http_handler(req)) a = answer_of(*resp);
+    }
+    if (!a && files_) {
+      http::file_reply file = files_->serve(r);
+      http::answer fa;
+      fa.head = std::move(file.head);
+      fa.body = std::move(file.body);
+      if (file.file) fa.file = std::move(file);
+      a = std::move(fa);
+    }
+    if (!a) a = answer_of(http_response{.status = 404, .body = "not found\n"});
+    st->log(log_level::info, f.remote_address() + " " + http::escape_for_log(req.method, 16) + " " +
+                                 http::escape_for_log(req.target) + " " + std::to_string(a->head.status));
+    f.respond(std::move(*a));
+  }
+
+  void on_upgrade(http::front& f, const http::request& r, std::span<const std::byte> early) override {
     auto st = st_.lock();
     if (!st) return f.abort();
     std::shared_ptr<const route_entry> route;
@@ -51,10 +86,11 @@ class server_http_owner final : public http::front_owner {
       return 0;
     };
     core::server_handshake handshake(std::move(hs));
-    handshake.decide(head);
+    handshake.decide(head_of(r));
     if (!handshake.accepted()) {
-      st->log(log_level::info, f.remote_address() + " upgrade refused: " + std::to_string(handshake.status()) + " " + head.target);
-      return f.refuse(handshake.response());
+      st->log(log_level::info, f.remote_address() + " upgrade refused: " + std::to_string(handshake.status()) + " " +
+                                   http::escape_for_log(r.target));
+      return f.respond_bytes(handshake.response());
     }
     auto ch = f.upgrade(runtime::channel_options{core::role::server, st->options.session});
     auto s = std::make_shared<session>(ch);
@@ -75,6 +111,7 @@ class server_http_owner final : public http::front_owner {
 
  private:
   std::weak_ptr<server::state> st_;
+  std::optional<http::static_files> files_;
 };
 
 }  // namespace

@@ -33,7 +33,7 @@ struct static_server {
   }
   std::string get(const std::string& target, const std::string& method = "GET") {
     raw_socket s(srv->port());
-    s.send(method + " " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
+    s.send(method + " " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n");
     return s.read(5s);  // the server closes after its answer
   }
   std::string dir;

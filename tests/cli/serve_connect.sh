@@ -28,13 +28,13 @@ grep -q 'alice: hi' "$out/chat.out" || fail "chat broadcast not received"
 
 # The demo page and a 404, over plain HTTP on the same port.
 exec 3<>"/dev/tcp/127.0.0.1/$port"
-printf 'GET / HTTP/1.1\r\nHost: x\r\n\r\n' >&3
+printf 'GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n' >&3
 page=$(timeout 5 cat <&3)
 exec 3>&-
 grep -q '200 OK' <<<"$page" || fail "demo page status"
 grep -q 'new WebSocket' <<<"$page" || fail "demo page body"
 exec 3<>"/dev/tcp/127.0.0.1/$port"
-printf 'GET /missing HTTP/1.1\r\nHost: x\r\n\r\n' >&3
+printf 'GET /missing HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n' >&3
 grep -q '404 Not Found' <<<"$(timeout 5 cat <&3)" || fail "404"
 exec 3>&-
 
