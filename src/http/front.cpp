@@ -71,7 +71,9 @@ void front::on_deadline() {
   auto self = shared_from_this();
   switch (state_) {
     case state::reading:
-      if (parser_.where() == phase::head || parser_.where() == phase::body) {
+      // A started head, or a new connection that never sent one, gets its 408; a kept-alive
+      // connection that went quiet between requests is closed without an answer.
+      if (parser_.where() != phase::idle || !served_one_) {
         log(remote_ + " request timeout (408)");
         close_after_ = true;
         state_ = state::answering;  // the 408 is the last answer
