@@ -14,8 +14,15 @@
 
 namespace websock {
 
-struct client::state : std::enable_shared_from_this<client::state> {
-  explicit state(client_options o) : options(std::move(o)), pool(1), retry(pool.at(0)) {}
+struct client::state : std::enable_shared_from_this<client::state>, net::timer_client {
+  explicit state(client_options o) : options(std::move(o)), pool(1) {
+    net::timer_queue::of(pool.at(0)).use_clock(options.clock);
+  }
+  // The loop's threads are joined by now (client::stop): the slot may be disarmed from here.
+  ~state() { net::timer_queue::of(pool.at(0)).disarm(retry); }
+
+  // The reconnect delay is over.
+  void on_deadline() override { attempt(); }
 
   void attempt();
   void attempt_failed(std::error_code ec, const std::string& detail);
@@ -29,7 +36,7 @@ struct client::state : std::enable_shared_from_this<client::state> {
   handlers user;
   std::function<void(std::error_code, const std::string&)> error_handler;
   net::workers pool;
-  asio::steady_timer retry;  // loop only
+  net::timer_slot retry;  // the reconnect delay, in the loop's timer queue (loop only)
   std::shared_ptr<asio::ssl::context> tls;
   net::url target;
   std::shared_ptr<const handlers> wrapped;
@@ -94,7 +101,6 @@ void client::state::attempt() {
   auto self = shared_from_this();
   net::async_connect(pool.at(0), std::move(req), [self](std::error_code ec, net::any_stream* stream, const std::string& detail) {
     if (ec) return self->attempt_failed(ec, detail);
-    net::timer_queue::of(self->pool.at(0)).use_clock(self->options.clock);
     auto ch = std::make_shared<runtime::channel>(self->pool.share(self->pool.at(0)), std::move(*stream),
                                                  runtime::channel_options{core::role::client, self->options.session});
     auto s = std::make_shared<detail::session>(ch);
@@ -162,14 +168,8 @@ void client::state::schedule_retry() {
   for (unsigned i = 1; i < failures && delay < r.max_delay; ++i) delay *= 2;
   delay = std::min(delay, r.max_delay);
   const double factor = 0.8 + 0.4 * static_cast<double>(jitter() % 1000) / 1000.0;
-  retry.expires_after(std::chrono::milliseconds(static_cast<long long>(static_cast<double>(delay.count()) * factor)));
-  retry.async_wait([self = shared_from_this()](std::error_code ec) {
-    if (ec == asio::error::operation_aborted) {
-      self->set_inactive();
-      return;
-    }
-    self->attempt();
-  });
+  auto& timers = net::timer_queue::of(pool.at(0));
+  timers.arm(retry, *this, timers.now() + std::chrono::milliseconds(static_cast<long long>(static_cast<double>(delay.count()) * factor)));
 }
 
 client::client(client_options options) : state_(std::make_shared<state>(std::move(options))) {}
@@ -266,7 +266,11 @@ void client::stop() {
     st->stopping = true;
     live = st->live.lock();
   }
-  asio::post(st->pool.at(0), [st] { st->retry.cancel(); });
+  asio::post(st->pool.at(0), [st] {
+    if (!st->retry.armed()) return;
+    net::timer_queue::of(st->pool.at(0)).disarm(st->retry);  // no reconnect after all
+    st->set_inactive();
+  });
   if (live) {
     if (live->is_open()) {
       live->close(close_code::going_away, "client stopping");

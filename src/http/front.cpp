@@ -161,6 +161,7 @@ void front::on_bytes(std::span<const std::byte> data) {
   if (state_ == state::done) return;
   auto self = shared_from_this();
   if (state_ == state::lingering) return read();  // discarded: only the peer's FIN matters now
+  if (state_ != state::reading) return;            // a read that outlived a 408: closing anyway
   // The bytes are the loop's buffer (or the TLS lease): process() copies what must outlive this.
   process(as_text(data));
 }

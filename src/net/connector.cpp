@@ -2,6 +2,7 @@
 
 #include <optional>
 
+#include "net/timer_queue.hpp"
 #include "net/tls.hpp"
 #include "websock/error.hpp"
 
@@ -9,18 +10,15 @@ namespace websock::net {
 namespace {
 
 // One connection attempt; keeps itself alive through its pending handlers.
-class connect_op : public std::enable_shared_from_this<connect_op> {
+// The timeout is a slot in the loop's timer queue (the loop's clock, injectable in tests).
+class connect_op : public std::enable_shared_from_this<connect_op>, private timer_client {
  public:
   connect_op(asio::io_context& ctx, connect_request req, connect_handler done)
-      : req_(std::move(req)), done_(std::move(done)), resolver_(ctx), socket_(ctx), timer_(ctx) {}
+      : req_(std::move(req)), done_(std::move(done)), resolver_(ctx), socket_(ctx), timers_(timer_queue::of(ctx)) {}
+  ~connect_op() { timers_.disarm(slot_); }
 
   void start() {
-    if (req_.timeout.count() > 0) {
-      timer_.expires_after(req_.timeout);
-      timer_.async_wait([self = shared_from_this()](std::error_code ec) {
-        if (!ec) self->fail(make_error_code(net_errc::handshake_timeout), "timed out connecting");
-      });
-    }
+    if (req_.timeout.count() > 0) timers_.arm(slot_, *this, timers_.now() + req_.timeout);
     const bool proxied = !req_.proxy_host.empty();
     const std::string& host = proxied ? req_.proxy_host : req_.host;
     const std::uint16_t port = proxied ? req_.proxy_port : req_.port;
@@ -90,7 +88,7 @@ class connect_op : public std::enable_shared_from_this<connect_op> {
   void finish() {
     if (finished_) return;
     finished_ = true;
-    timer_.cancel();
+    timers_.disarm(slot_);
     if (tls_) {
       any_stream s(std::in_place_type<tls_socket>, std::move(*tls_));
       done_({}, &s, {});
@@ -103,7 +101,7 @@ class connect_op : public std::enable_shared_from_this<connect_op> {
   void fail(std::error_code ec, const std::string& detail) {
     if (finished_) return;
     finished_ = true;
-    timer_.cancel();
+    timers_.disarm(slot_);
     resolver_.cancel();
     std::error_code ignored;
     if (tls_) {
@@ -119,7 +117,13 @@ class connect_op : public std::enable_shared_from_this<connect_op> {
   tcp::resolver resolver_;
   tcp::socket socket_;
   std::optional<tls_socket> tls_;
-  asio::steady_timer timer_;
+  void on_deadline() override {
+    auto self = shared_from_this();
+    fail(make_error_code(net_errc::handshake_timeout), "timed out connecting");
+  }
+
+  timer_queue& timers_;
+  timer_slot slot_;
   std::string proxy_request_;
   asio::streambuf proxy_reply_;
   bool finished_ = false;
