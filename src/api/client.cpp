@@ -14,7 +14,7 @@
 
 namespace websock {
 
-struct client::state : std::enable_shared_from_this<client::state>, net::timer_client {
+struct client::state final : std::enable_shared_from_this<client::state>, net::timer_client {
   explicit state(client_options o) : options(std::move(o)), pool(1) {
     net::timer_queue::of(pool.at(0)).use_clock(options.clock);
   }

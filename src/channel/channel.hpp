@@ -101,7 +101,7 @@ struct pull_result {
 using pull_read_done = std::function<void(const pull_result&)>;
 using pull_write_done = std::function<void(std::error_code)>;
 
-class channel : public std::enable_shared_from_this<channel>, private net::timer_client {
+class channel final : public std::enable_shared_from_this<channel>, private net::timer_client {
  public:
   using clock = websock::clock;
   // A write buffer or outbox larger than this is given back after trim_delay without writes.

@@ -71,7 +71,7 @@ struct front_options {
   std::chrono::milliseconds linger_timeout{2000};       // after our FIN, the peer's
 };
 
-class front : public std::enable_shared_from_this<front>, private net::timer_client {
+class front final : public std::enable_shared_from_this<front>, private net::timer_client {
  public:
   // A file range is written in pieces of this size (one buffer, held while streaming).
   static constexpr std::size_t file_piece = 64 * 1024;

@@ -11,7 +11,7 @@ namespace {
 
 // One connection attempt; keeps itself alive through its pending handlers.
 // The timeout is a slot in the loop's timer queue (the loop's clock, injectable in tests).
-class connect_op : public std::enable_shared_from_this<connect_op>, private timer_client {
+class connect_op final : public std::enable_shared_from_this<connect_op>, private timer_client {
  public:
   connect_op(asio::io_context& ctx, connect_request req, connect_handler done)
       : req_(std::move(req)), done_(std::move(done)), resolver_(ctx), socket_(ctx), timers_(timer_queue::of(ctx)) {}
