@@ -140,23 +140,31 @@ void channel::on_frames(std::span<std::byte> data) {
         events_->on_pong(*this, ev.payload);
         break;
       case core::event_type::close:
-        // RFC 6455 5.5.1: the core queued our reply (if we had not sent a close yet).
-        close_recorded_ = true;
-        close_.code = ev.code;
-        close_.reason.assign(ev.text());
-        enter_closing();
+        record_close(ev.code, ev.payload);
         break;
       case core::event_type::error:
-        // The core failed the connection and queued the close frame with ev.code (7.4.1).
-        close_recorded_ = true;
-        close_.code = ev.code;
-        failure_ = make_error_code(ev.error);
-        log(remote_ + " protocol error: " + failure_.message());
-        enter_closing();
+        record_failure(ev.code, ev.error);
         break;
     }
     if (phase_ == phase::closed) return;  // the owner aborted in a callback
   }
+}
+
+void channel::record_close(std::uint16_t code, std::span<const std::byte> reason) {
+  // RFC 6455 5.5.1: the core queued our reply (if we had not sent a close yet).
+  close_recorded_ = true;
+  close_.code = code;
+  close_.reason.assign(reinterpret_cast<const char*>(reason.data()), reason.size());
+  enter_closing();
+}
+
+void channel::record_failure(std::uint16_t code, core::errc error) {
+  // The core failed the connection and queued the close frame with `code` (7.4.1, 7.1.7).
+  close_recorded_ = true;
+  close_.code = code;
+  failure_ = make_error_code(error);
+  log(remote_ + " protocol error: " + failure_.message());
+  enter_closing();
 }
 
 // ------------------------------------------------------------------ any thread

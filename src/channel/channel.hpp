@@ -182,6 +182,10 @@ class channel final : public std::enable_shared_from_this<channel>, private net:
   void on_tls_read(std::error_code ec, std::size_t n, std::byte* buffer);
   bool consume(std::error_code ec, std::span<std::byte> data);
   void on_frames(std::span<std::byte> data);
+  // The peer's close frame (the core queued our reply), or a protocol error (the core queued the
+  // close with its code): kept for on_closed, and the closing phase begins.
+  void record_close(std::uint16_t code, std::span<const std::byte> reason);
+  void record_failure(std::uint16_t code, core::errc error);
   // Bytes that came before the channel read anything itself (with the 101): push mode parses
   // them at once, pull mode keeps them for the next pull_read.
   void feed_early(std::span<const std::byte> data);

@@ -140,20 +140,13 @@ void channel::pump_pull() {
         out.last = p.last;
         break;
       case core::piece_type::close:
-        close_recorded_ = true;
-        close_.code = p.code;
-        close_.reason.assign(reinterpret_cast<const char*>(p.bytes.data()), p.bytes.size());
-        enter_closing();
+        record_close(p.code, p.bytes);
         out.close = true;
         out.close_code = p.code;
         out.close_reason = close_.reason;
         break;
       case core::piece_type::error:
-        close_recorded_ = true;
-        close_.code = p.code;
-        failure_ = make_error_code(p.error);
-        log(remote_ + " protocol error: " + failure_.message());
-        enter_closing();
+        record_failure(p.code, p.error);
         out.error = failure_;
         break;
     }

@@ -8,17 +8,8 @@
 
 namespace websock::http {
 
-// RFC 9110 5.6.2 tchar.
-constexpr bool is_tchar(char c) noexcept {
-  if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')) return true;
-  switch (c) {
-    case '!': case '#': case '$': case '%': case '&': case '\'': case '*': case '+': case '-':
-    case '.': case '^': case '_': case '`': case '|': case '~':
-      return true;
-    default:
-      return false;
-  }
-}
+// RFC 9110 5.6.2 tchar: the core's (one table for the handshake and the front).
+using core::is_tchar;
 
 // Field values: visible characters, obs-text, SP and HTAB; no other control character.
 constexpr bool is_field_char(char c) noexcept {

@@ -63,6 +63,18 @@ class http_parser {
   http_head head_;
 };
 
+// RFC 9110 5.6.2 tchar.
+constexpr bool is_tchar(char c) noexcept {
+  if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')) return true;
+  switch (c) {
+    case '!': case '#': case '$': case '%': case '&': case '\'': case '*': case '+': case '-':
+    case '.': case '^': case '_': case '`': case '|': case '~':
+      return true;
+    default:
+      return false;
+  }
+}
+
 // Case-insensitive ASCII comparison, as header names and the handshake tokens require.
 bool iequals(std::string_view a, std::string_view b) noexcept;
 
