@@ -178,7 +178,7 @@ void channel::read_pull() {
     self->after_io();
   };
   auto start_read = [this, on_bytes]() mutable {
-    // Reads start on used-up input, except once closing (only the peer's end matters then).
+    // Reads start on used-up input, except once the peer's close came (only its end matters then).
     pull_->begin = pull_->end = 0;
     if (!pull_->in) pull_->in = std::make_unique_for_overwrite<std::byte[]>(pull_in_size);
     net::async_read_some(stream_, asio::buffer(pull_->in.get(), pull_in_size), std::move(on_bytes));

@@ -192,6 +192,30 @@ TEST(ChannelPull, RFC6455_7_1_1_PeerCloseCompletesTheReadThenTheReplyGoesOutAndT
   EXPECT_EQ(rec->reads()[1].error, errc::not_open);
 }
 
+TEST(ChannelPull, RFC6455_7_1_1_ClientReadsOnAfterTheCloseToSeeTheServerCloseTcp) {
+  channel_rig rig(core::role::client, {}, runtime::channel_mode::pull);
+  rig.on_loop([&] { rig.ch->start_client(rig.log, {.host = "h", .target = "/t"}); });
+  const std::string request = rig.peer->read_until("\r\n\r\n");
+  const auto at = request.find("Sec-WebSocket-Key: ");
+  ASSERT_NE(at, std::string::npos);
+  const std::string key = request.substr(at + 19, request.find("\r\n", at) - at - 19);
+  ASSERT_TRUE(rig.peer->send("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                             "Sec-WebSocket-Accept: " + core::compute_accept_key(key) + "\r\n\r\n"));
+  ASSERT_TRUE(rig.log->wait([&] { return rig.log->opens == 1; }));
+  auto rec = std::make_shared<pull_recorder>(rig.ch, 4096);
+  rec->read();
+  ASSERT_TRUE(rig.peer->send(frame(0x88, close_payload(1001), false)));
+  ASSERT_TRUE(rec->wait_reads(1));
+  EXPECT_TRUE(rec->reads()[0].close);
+  EXPECT_EQ(rig.peer->read(8).size(), 8u);   // the client's masked close reply
+  EXPECT_TRUE(rig.peer->stays_open(100ms));  // and no FIN: the server closes first
+  // The server's FIN ends it, with no pull read outstanding and no clock advanced.
+  rig.peer->shutdown_write();
+  ASSERT_TRUE(rig.log->wait([&] { return rig.log->closes.size() == 1; }, 5s));
+  EXPECT_EQ(rig.log->closes[0].code, 1001);
+  EXPECT_TRUE(rig.log->closes[0].clean());
+}
+
 // ------------------------------------------------------------------ exactly once
 
 TEST(ChannelPull, SecondReadWhileOneIsOutstandingIsRefusedAtOnceAndTheFirstCompletesOnce) {
