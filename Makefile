@@ -32,7 +32,7 @@ test-asan:
 # loopback with several loops and sending threads, websocket.h handles shared between threads).
 test-tsan:
 	cmake --preset tsan >/dev/null
-	cmake --build --preset tsan --target api_test wsh_threads_test
+	cmake --build --preset tsan --target api_test wsh_threads_test channel_test
 	ctest --preset tsan -L threads
 
 # Core micro-benchmarks (the bench preset builds them and the echo peers of bench/macro.sh).
