@@ -8,10 +8,11 @@
 // writes each piece straight back (fragment for fragment, `last` kept), asking for the next piece
 // only once the write completed: the owner's pace is the backpressure, nothing is buffered here.
 // With CONNECTIONS, exits 0 once that many connections have closed.
-#include <atomic>
+#include <array>
 #include <condition_variable>
 #include <cstdio>
 #include <cstdlib>
+#include <memory>
 #include <mutex>
 
 #include "channel/channel.hpp"
