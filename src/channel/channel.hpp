@@ -139,7 +139,7 @@ class channel final : public std::enable_shared_from_this<channel>, private net:
   // Sends one piece of a message (`last` ends it). One write may be outstanding; it completes
   // exactly once, on the loop, when the bytes were handed to the kernel (or with an error).
   void pull_write(core::message_kind kind, std::span<const std::byte> payload, bool last, pull_write_done done);
-  // Completes the outstanding read and write, once each, with operation_aborted. The connection
+  // Completes the outstanding read and write, once each, with operation_canceled. The connection
   // stays as it is (close or abort it separately).
   void pull_cancel();
 
@@ -276,6 +276,7 @@ class channel final : public std::enable_shared_from_this<channel>, private net:
     pull_write_done write_done;      // set: a write is outstanding
     std::uint64_t write_in_flush = 0;  // the flush that carries the outstanding write's bytes
     bool pumping = false;            // inside pump_pull: completions nest no deeper
+    bool read_in_flight = false;     // a socket read is writing into `in`: it must not be freed
   };
   std::unique_ptr<pull_state> pull_;  // pull mode only
   std::uint64_t flushes_ = 0;         // flushes started

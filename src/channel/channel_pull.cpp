@@ -121,9 +121,10 @@ void channel::pump_pull() {
     pull_result out;
     switch (p.type) {
       case core::piece_type::need_input:
-        // Everything is consumed and nothing is owed: the buffer goes until bytes arrive.
+        // Everything is consumed and nothing is owed: the buffer goes until bytes arrive, unless
+        // a read in flight is filling it (TLS reads start at once; a cancelled read's was left).
         pull_->begin = pull_->end = 0;
-        pull_->in.reset();
+        if (!pull_->read_in_flight) pull_->in.reset();
         pull_->pumping = false;
         return;
       case core::piece_type::ping:
@@ -159,6 +160,7 @@ void channel::read_pull() {
   reading_ = true;
   auto on_bytes = [self = shared_from_this()](std::error_code ec, std::size_t n) {
     self->reading_ = false;
+    self->pull_->read_in_flight = false;
     if (self->tls_shutdown_ && self->phase_ != phase::closed) return self->shutdown_tls();
     if (self->phase_ == phase::closed) return;
     if (ec) return self->finish(ec);
@@ -171,9 +173,10 @@ void channel::read_pull() {
     self->after_io();
   };
   auto start_read = [this, on_bytes]() mutable {
-    // Reads start on used-up input, except once closing (only the peer's end matters then).
+    // Reads start on used-up input, except once the peer's close came (only its end matters then).
     pull_->begin = pull_->end = 0;
     if (!pull_->in) pull_->in = std::make_unique_for_overwrite<std::byte[]>(pull_in_size);
+    pull_->read_in_flight = true;
     net::async_read_some(stream_, asio::buffer(pull_->in.get(), pull_in_size), std::move(on_bytes));
   };
   if (net::is_tls(stream_)) return start_read();

@@ -15,10 +15,12 @@ bool channel::want_read() const noexcept {
     case phase::open:
     case phase::closing:
       if (tls_shutdown_) return false;  // the TLS shutdown reads the peer's close_notify itself
-      // Pull mode reads only for an outstanding pull read whose input is used up (or to see the
-      // peer's end once closing): the owner's reads are the backpressure.
+      // Pull mode reads only for an outstanding pull read whose input is used up: the owner's
+      // reads are the backpressure. Once the peer's close arrived nothing more is delivered (a
+      // pull read is refused), but the peer's end still has to be seen: a client waits for the
+      // server to close TCP (7.1.1), so it reads on by itself.
       if (pull_) {
-        return transport_closing_ ||
+        return transport_closing_ || ws_.close_received() ||
                (pull_->read_done && pull_->begin == pull_->end && !pull_->reader.has_remainder());
       }
       // Backpressure: while our buffer is over half the limit we stop reading, so the peer's

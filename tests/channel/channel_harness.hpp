@@ -10,6 +10,7 @@
 
 #include <chrono>
 #include <condition_variable>
+#include <future>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -137,10 +138,13 @@ inline std::string frame(std::uint8_t first, const std::string& payload, bool ma
   const std::uint8_t mask_bit = masked ? 0x80 : 0x00;
   if (payload.size() < 126) {
     f += static_cast<char>(mask_bit | payload.size());
-  } else {
+  } else if (payload.size() < 65536) {
     f += static_cast<char>(mask_bit | 126);
     f += static_cast<char>(payload.size() >> 8);
     f += static_cast<char>(payload.size() & 0xFF);
+  } else {
+    f += static_cast<char>(mask_bit | 127);
+    for (int shift = 56; shift >= 0; shift -= 8) f += static_cast<char>((payload.size() >> shift) & 0xFF);
   }
   if (!masked) return f + payload;
   const char key[4] = {1, 2, 3, 4};
@@ -152,7 +156,8 @@ inline std::string close_payload(std::uint16_t code, const std::string& reason =
   return std::string{static_cast<char>(code >> 8), static_cast<char>(code & 0xFF)} + reason;
 }
 
-// One loop thread, one channel over a socketpair, a manual clock.
+// One loop thread, one channel over a socketpair, a manual clock. Pull-mode rigs pass
+// channel_mode::pull; their owner (log) still gets on_open and on_closed.
 struct channel_rig {
   std::shared_ptr<manual_clock> clock = std::make_shared<manual_clock>();
   net::workers loop{1};
@@ -160,14 +165,15 @@ struct channel_rig {
   std::shared_ptr<runtime::channel> ch;
   std::unique_ptr<raw_end> peer;
 
-  explicit channel_rig(core::role role, session_options limits = {}) {
+  explicit channel_rig(core::role role, session_options limits = {},
+                       runtime::channel_mode mode = runtime::channel_mode::push) {
     auto& ctx = loop.at(0);
     net::timer_queue::of(ctx).use_clock(clock);
     net::unix_protocol::socket ours(ctx), theirs(ctx);
     asio::local::connect_pair(ours, theirs);
     peer = std::make_unique<raw_end>(theirs.release());
     ch = std::make_shared<runtime::channel>(loop.share(ctx), net::any_stream(std::move(ours)),
-                                            runtime::channel_options{role, limits});
+                                            runtime::channel_options{role, limits, mode});
     loop.start();
   }
   ~channel_rig() {
