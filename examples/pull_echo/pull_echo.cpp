@@ -75,14 +75,19 @@ class upgrader final : public http::front_owner {
  public:
   explicit upgrader(tally& t) : tally_(t) {}
 
-  void on_request(http::front& f, const core::http_head&) override {
-    f.respond("HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
+  void on_request(http::front& f, const http::request&, std::string) override {
+    f.respond({.head = {.status = 404}});
   }
 
-  void on_upgrade(http::front& f, const core::http_head& head, std::span<const std::byte> early) override {
+  void on_upgrade(http::front& f, const http::request& req, std::span<const std::byte> early) override {
+    core::http_head head;
+    head.method = req.method;
+    head.target = req.target;
+    head.version_minor = req.version_minor;
+    head.headers = req.headers;
     core::server_handshake hs;
     hs.decide(head);
-    if (!hs.accepted()) return f.refuse(hs.response());  // a 400/426 the handshake wrote for us
+    if (!hs.accepted()) return f.respond_bytes(hs.response());  // a 400/426 the handshake wrote for us
     // Big messages are fine: they arrive and leave 4 KiB at a time.
     runtime::channel_options options{core::role::server, {}, runtime::channel_mode::pull};
     auto ch = f.upgrade(options);
