@@ -138,6 +138,7 @@ TEST(HttpFront, RFC9110_15_5_9_ASlowHeadGets408) {
   // The head timer runs from the accept: wait for it, then let the head time out.
   const auto until = std::chrono::steady_clock::now() + 5s;
   while (f.srv->connection_count() == 0 && std::chrono::steady_clock::now() < until) std::this_thread::yield();
+  clock->advance(0s);  // a barrier: the accept handler that started the head timer has finished
   clock->advance(10s);
   const std::string r = s.read(5s);
   EXPECT_EQ(r.substr(0, 12), "HTTP/1.1 408");
