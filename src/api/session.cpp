@@ -17,6 +17,7 @@ void session::attach_client(std::shared_ptr<const handlers> h, client_done done)
 }
 
 void session::on_open(runtime::channel&) {
+  self_ = connection(shared_from_this());
   if (client_done_) {  // the client learns of the connection before its on_open runs
     auto done = std::move(client_done_);
     client_done_ = nullptr;
@@ -30,26 +31,22 @@ void session::on_open(runtime::channel&) {
 
 void session::on_message(runtime::channel&, core::message_kind kind, std::span<const std::byte> data) {
   if (!handlers_->on_message) return;
-  connection handle(shared_from_this());
-  handlers_->on_message(handle, message{kind, data});
+  handlers_->on_message(self_, message{kind, data});
 }
 
 void session::on_ping(runtime::channel&, std::span<const std::byte> payload) {
   if (!handlers_->on_ping) return;
-  connection handle(shared_from_this());
-  handlers_->on_ping(handle, payload);
+  handlers_->on_ping(self_, payload);
 }
 
 void session::on_pong(runtime::channel&, std::span<const std::byte> payload) {
   if (!handlers_->on_pong) return;
-  connection handle(shared_from_this());
-  handlers_->on_pong(handle, payload);
+  handlers_->on_pong(self_, payload);
 }
 
 void session::on_drain(runtime::channel&) {
   if (!handlers_->on_drain) return;
-  connection handle(shared_from_this());
-  handlers_->on_drain(handle);
+  handlers_->on_drain(self_);
 }
 
 void session::on_closed(runtime::channel& ch, const close_info& info) {
@@ -62,6 +59,7 @@ void session::on_closed(runtime::channel& ch, const close_info& info) {
     server_->log(log_level::debug, ch.remote_address() + " closed: " + std::to_string(info.code));
     server_->remove(ch.id());
   }
+  self_ = {};  // the cycle ends with the connection
 }
 
 void session::on_handshake_failed(runtime::channel&, std::error_code ec, const std::string& detail) {

@@ -71,6 +71,9 @@ class session final : public runtime::channel_events, public server_member,
   void on_log(runtime::channel&, std::string_view line) override;
 
   std::shared_ptr<runtime::channel> ch_;
+  // The handle the hot callbacks (messages, pings, pongs, drain) get, made once at open instead of
+  // per event (a handle costs two atomic operations); a cycle until on_closed breaks it.
+  connection self_;
   std::shared_ptr<const handlers> handlers_;
   std::shared_ptr<server::state> server_;  // server role
   client_done client_done_;                // client role, until the handshake's outcome
