@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# One echo case against `websock serve` from two builds, alternating, for before/after comparisons
+# on a noisy machine (docs/benchmarks.md, "The runtime split"). Server on core 0, load on core 1.
+#   bench/paired_case.sh BEFORE_BUILD AFTER_BUILD SIZE CONNS INFLIGHT [PAIRS]
+# Prints per run: build, msgs/s, server CPU us per message.
+set -euo pipefail
+before=$1 after=$2 size=$3 conns=$4 inflight=$5 pairs=${6:-3}
+load=$after/tools/websock/websock  # one load generator for both
+run() {  # $1 = build dir
+  local log
+  log=$(mktemp)
+  taskset -c 0 "$1/tools/websock/websock" serve --port 0 --threads 1 -q >"$log" 2>&1 &
+  local pid=$! port=""
+  for _ in $(seq 100); do
+    port=$(grep -o '127.0.0.1:[0-9]*' "$log" | head -1 | cut -d: -f2) && [ -n "$port" ] && break
+    sleep 0.05
+  done
+  taskset -c 1 "$load" bench "ws://127.0.0.1:$port/echo" -c "$conns" -s "$size" -k "$inflight" -d 8 --pid $pid --json 2>/dev/null |
+    python3 -c 'import json,sys; d=json.load(sys.stdin); print(d["messages_per_second"], d["server_cpu_us_per_msg"])'
+  kill $pid
+  wait $pid 2>/dev/null || true
+  rm -f "$log"
+}
+for _ in $(seq "$pairs"); do
+  echo "before $(run "$before")"
+  echo "after  $(run "$after")"
+done
