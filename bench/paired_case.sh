@@ -16,7 +16,7 @@ run() {  # $1 = build dir
     sleep 0.05
   done
   taskset -c 1 "$load" bench "ws://127.0.0.1:$port/echo" -c "$conns" -s "$size" -k "$inflight" -d 8 --pid $pid --json 2>/dev/null |
-    python3 -c 'import json,sys; d=json.load(sys.stdin); print(d["messages_per_second"], d["server_cpu_us_per_msg"])'
+    python3 -c 'import json,sys; d=json.load(sys.stdin); print(d["msgs_per_s"], d["server_cpu_us_per_msg"])'
   kill $pid
   wait $pid 2>/dev/null || true
   rm -f "$log"
