@@ -18,18 +18,7 @@ namespace websock::detail {
 
 struct route_entry;
 
-// Something the server must be able to close or drop at shutdown: an HTTP connection still
-// reading requests, or an open WebSocket session.
-class server_member {
- public:
-  virtual ~server_member() = default;
-  virtual void shutdown(std::uint16_t code, std::string reason) = 0;
-  virtual void abort() = 0;
-  virtual std::uint64_t member_id() const noexcept = 0;
-};
-
-class session final : public runtime::channel_events, public server_member,
-                      public std::enable_shared_from_this<session> {
+class session final : public runtime::channel_events, public std::enable_shared_from_this<session> {
  public:
   // Client: the handshake's outcome, once (error and one-line description, or success).
   using client_done = std::function<void(std::error_code, const std::string&)>;
@@ -45,9 +34,9 @@ class session final : public runtime::channel_events, public server_member,
   std::error_code send(message_kind kind, std::span<const std::byte> payload) { return ch_->send(kind, payload); }
   std::error_code ping(std::span<const std::byte> payload) { return ch_->ping(payload); }
   std::error_code close(std::uint16_t code, std::string_view reason) { return ch_->close(code, reason); }
-  void abort() override { ch_->abort(); }
-  void shutdown(std::uint16_t code, std::string reason) override { ch_->shutdown(code, std::move(reason)); }
-  std::uint64_t member_id() const noexcept override { return ch_->id(); }
+  void abort() { ch_->abort(); }
+  // Server shutdown: close with this code.
+  void shutdown(std::uint16_t code, std::string reason) { ch_->shutdown(code, std::move(reason)); }
   std::size_t buffered() const noexcept { return ch_->buffered(); }
   bool is_open() const noexcept { return ch_->is_open(); }
   std::uint64_t id() const noexcept { return ch_->id(); }

@@ -169,18 +169,4 @@ header_status frame_parser::read_header(std::span<std::byte>& input, std::size_t
   return finish(decode_header(header_buf_.data(), expected));
 }
 
-std::span<std::byte> frame_parser::read_payload(std::span<std::byte>& input,
-                                                std::size_t& consumed) noexcept {
-  const std::size_t take =
-      static_cast<std::size_t>(std::min<std::uint64_t>(remaining_, input.size()));
-  std::byte* data = input.data();
-  if (frame_.mask && take > 0) apply_mask(data, take, *frame_.mask, offset_);
-  input = input.subspan(take);
-  consumed += take;
-  remaining_ -= take;
-  offset_ += take;
-  if (remaining_ == 0) in_payload_ = false;
-  return {data, take};
-}
-
 }  // namespace websock::core

@@ -18,6 +18,7 @@
 // Thread rules: none; like all of the core it is single-threaded and does no I/O.
 #pragma once
 
+#include <algorithm>
 #include <array>
 #include <cstddef>
 #include <cstdint>
@@ -75,6 +76,7 @@ class frame_parser {
 
   // Takes up to the rest of the current payload from `input`, unmasks it in place and returns it
   // (possibly empty). Back in the header state once the payload is done.
+  // Inline: it runs once per frame of every message that is not a small whole frame.
   std::span<std::byte> read_payload(std::span<std::byte>& input, std::size_t& consumed) noexcept;
   // Payload bytes of the current frame still to come.
   std::uint64_t payload_remaining() const noexcept { return remaining_; }
@@ -104,6 +106,20 @@ class frame_parser {
   std::uint64_t remaining_ = 0;
   std::uint64_t offset_ = 0;
 };
+
+inline std::span<std::byte> frame_parser::read_payload(std::span<std::byte>& input,
+                                                std::size_t& consumed) noexcept {
+  const std::size_t take =
+      static_cast<std::size_t>(std::min<std::uint64_t>(remaining_, input.size()));
+  std::byte* data = input.data();
+  if (frame_.mask && take > 0) apply_mask(data, take, *frame_.mask, offset_);
+  input = input.subspan(take);
+  consumed += take;
+  remaining_ -= take;
+  offset_ += take;
+  if (remaining_ == 0) in_payload_ = false;
+  return {data, take};
+}
 
 namespace detail {
 
