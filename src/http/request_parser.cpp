@@ -208,13 +208,18 @@ request_parser::step request_parser::read_fixed_body(std::string_view in, std::s
     state_ = state::end_pending;
     return std::nullopt;
   }
+  return take_body(in, pos, state::end_pending);
+}
+
+// Body bytes of the fixed body or of the current chunk, at most remaining_, as a view of `in`.
+request_parser::step request_parser::take_body(std::string_view in, std::size_t& pos, state when_done) {
   if (pos == in.size()) return std::nullopt;
   const auto n = static_cast<std::size_t>(std::min<std::uint64_t>(remaining_, in.size() - pos));
   const auto piece = in.substr(pos, n);
   pos += n;
   remaining_ -= n;
   body_total_ += n;
-  if (remaining_ == 0) state_ = state::end_pending;
+  if (remaining_ == 0) state_ = when_done;
   return event{event_kind::body, 0, piece, {}};
 }
 
@@ -271,14 +276,7 @@ request_parser::step request_parser::read_chunk_line(std::string_view in, std::s
 }
 
 request_parser::step request_parser::read_chunk_data(std::string_view in, std::size_t& pos) {
-  if (pos == in.size()) return std::nullopt;
-  const auto n = static_cast<std::size_t>(std::min<std::uint64_t>(remaining_, in.size() - pos));
-  const auto piece = in.substr(pos, n);
-  pos += n;
-  remaining_ -= n;
-  body_total_ += n;
-  if (remaining_ == 0) state_ = state::chunk_cr;
-  return event{event_kind::body, 0, piece, {}};
+  return take_body(in, pos, state::chunk_cr);
 }
 
 // The CRLF that closes a chunk's data.

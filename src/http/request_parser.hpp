@@ -79,6 +79,7 @@ class request_parser {
   step read_fixed_body(std::string_view in, std::size_t& pos);
   step read_chunk_line(std::string_view in, std::size_t& pos);
   step read_chunk_data(std::string_view in, std::size_t& pos);
+  step take_body(std::string_view in, std::size_t& pos, state when_done);
   step read_chunk_crlf(std::string_view in, std::size_t& pos);
   step read_trailers(std::string_view in, std::size_t& pos);
   step end_message();
