@@ -131,12 +131,7 @@ void channel::on_frames(std::span<std::byte> data) {
         events_->on_ping(*this, ev.payload);
         break;
       case core::event_type::pong:
-        if (ping_outstanding_) {
-          // The peer is alive: the next keep-alive ping is due one interval of silence from now,
-          // not at the old ping's timeout.
-          ping_outstanding_ = false;
-          arm_timer();
-        }
+        note_pong();
         events_->on_pong(*this, ev.payload);
         break;
       case core::event_type::close:
@@ -148,6 +143,14 @@ void channel::on_frames(std::span<std::byte> data) {
     }
     if (phase_ == phase::closed) return;  // the owner aborted in a callback
   }
+}
+
+void channel::note_pong() {
+  if (!ping_outstanding_) return;
+  // The peer is alive: the next keep-alive ping is due one interval of silence from now, not at
+  // the old ping's timeout.
+  ping_outstanding_ = false;
+  arm_timer();
 }
 
 void channel::record_close(std::uint16_t code, std::span<const std::byte> reason) {

@@ -186,6 +186,8 @@ class channel final : public std::enable_shared_from_this<channel>, private net:
   // close with its code): kept for on_closed, and the closing phase begins.
   void record_close(std::uint16_t code, std::span<const std::byte> reason);
   void record_failure(std::uint16_t code, core::errc error);
+  // A pong arrived: an outstanding keep-alive ping is answered.
+  void note_pong();
   // Bytes that came before the channel read anything itself (with the 101): push mode parses
   // them at once, pull mode keeps them for the next pull_read.
   void feed_early(std::span<const std::byte> data);

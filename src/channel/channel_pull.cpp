@@ -130,10 +130,7 @@ void channel::pump_pull() {
       case core::piece_type::ping:
         continue;  // the core queued the pong (RFC 6455 5.5.2)
       case core::piece_type::pong:
-        if (ping_outstanding_) {
-          ping_outstanding_ = false;
-          arm_timer();
-        }
+        note_pong();
         continue;
       case core::piece_type::data:
         out.size = p.bytes.size();
