@@ -115,7 +115,10 @@ void timer_queue::arm(timer_slot& slot, timer_client& client, clock::time_point 
 }
 
 void timer_queue::disarm(timer_slot& slot) noexcept {
-  if (slot.armed()) remove_at(slot.index);
+  // An unarmed slot touches nothing of the queue: its owner may be destroyed on another thread
+  // (the last handle to a finished channel), and only the slot's own state is read then.
+  if (!slot.armed()) return;
+  remove_at(slot.index);
   // With slots left the wake-up stays (at worst it fires early, finds nothing due and re-arms).
   // With none it goes: a loop must be able to run out of work and return.
   if (heap_.empty() && wakeup_armed_) {

@@ -3,7 +3,8 @@
 // asio::steady_timer armed for the earliest deadline. An idle connection therefore holds no timer
 // object, and arming or moving a deadline costs O(log n) without a system call.
 //
-// Threads: everything here runs on the loop's own thread (the one running its io_context).
+// Threads: everything here runs on the loop's own thread (the one running its io_context), but
+// for disarm() of a slot that is not armed, which reads only the slot (owners destroyed elsewhere).
 // The clock can be a manual one (tests): then no real timer is armed, and manual_clock::advance
 // posts a run of the due slots to the loop.
 #pragma once
