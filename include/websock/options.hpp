@@ -19,9 +19,10 @@ enum class backpressure_policy : std::uint8_t {
 struct session_options {
   // Largest message accepted; larger ones close the connection with 1009.
   std::uint64_t max_message_size = 64u << 20;
-  // Outgoing bytes (framing included) a connection may hold before sends are refused. While the
-  // buffer is over the limit the connection also stops reading, so automatic pongs and echoes
-  // cannot grow it either.
+  // Outgoing bytes (framing included) at which sends are refused. A send made below it is taken
+  // whole, so a connection holds at most this plus one message. While the buffer is over half of
+  // it the connection stops reading and delivering (between messages, not only between reads), so
+  // a reply made in on_message (an echo) always finds room, and the peer is slowed by TCP.
   std::size_t max_buffered_bytes = 64u << 20;
   backpressure_policy on_buffer_full = backpressure_policy::fail_send;
   // Zero turns a timer off.

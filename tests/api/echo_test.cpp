@@ -66,6 +66,31 @@ INSTANTIATE_TEST_SUITE_P(
       return std::string(p.param.kind == message_kind::text ? "text_" : "binary_") + std::to_string(p.param.size);
     });
 
+// Issue 9 defect 5, at the default limits (64 MiB per message, 64 MiB of buffered output): the
+// echo of a message whose frame passes the buffer limit (64 MiB - 9 up to 64 MiB) used to be
+// refused with buffer_full and dropped without a word. Every accepted message is echoed; one over
+// the message limit closes with 1009.
+TEST(Echo, Issue9Defect5_DefaultLimitsEchoEveryMessageUpToTheMessageLimit) {
+  echo_server s;
+  recorder r;
+  client c;
+  c.callbacks() = r.make();
+  connection conn = c.connect_and_wait(s.url());
+  constexpr std::size_t limit = 64u << 20;
+  const std::size_t sizes[] = {limit - 10, limit - 9, limit};  // frames of limit, limit + 1, limit + 10
+  for (std::size_t i = 0; i < std::size(sizes); ++i) {
+    ASSERT_FALSE(conn.send_binary(bytes(std::string(sizes[i], 'x'))));
+    ASSERT_TRUE(r.wait([&] { return r.messages.size() == i + 1 || !r.closes.empty(); }, 60s)) << sizes[i];
+    ASSERT_EQ(r.messages.size(), i + 1) << "no echo of " << sizes[i] << " bytes";
+    EXPECT_EQ(r.messages[i].data.size(), sizes[i]);
+  }
+  ASSERT_FALSE(conn.send_binary(bytes(std::string(limit + 1, 'x'))));
+  ASSERT_TRUE(r.wait([&] { return r.closes.size() == 1; }, 60s));
+  EXPECT_EQ(r.closes[0].code, close_code::message_too_big);
+  std::lock_guard lock(s.server_side.mu);
+  EXPECT_TRUE(s.server_side.failed_echoes.empty());
+}
+
 TEST(Echo, ManySmallMessagesKeepTheirOrder) {
   echo_server s;
   recorder r;

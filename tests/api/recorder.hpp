@@ -26,14 +26,18 @@ struct recorder {
   std::vector<close_info> closes;
   std::vector<std::string> pongs;
   int drains = 0;
+  std::vector<std::error_code> failed_echoes;  // echo routes: sends that were refused
   connection last;
 
   handlers make(bool echo = false) {
     handlers h;
     h.on_open = [this](connection& c) { note([&] { ++opens; last = c; }); };
     h.on_message = [this, echo](connection& c, const message& m) {
-      if (echo) c.send(m.kind, m.data);
-      note([&] { messages.push_back({m.kind, std::string(m.text())}); });
+      const std::error_code sent = echo ? c.send(m.kind, m.data) : std::error_code{};
+      note([&] {
+        messages.push_back({m.kind, std::string(m.text())});
+        if (sent) failed_echoes.push_back(sent);
+      });
     };
     h.on_close = [this](connection&, const close_info& i) { note([&] { closes.push_back(i); }); };
     h.on_pong = [this](connection&, std::span<const std::byte> p) {
