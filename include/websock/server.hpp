@@ -50,6 +50,11 @@ struct server_options {
   std::function<void(log_level, std::string_view)> logger;
   // The time source of every timer; default: the steady clock. Tests pass a manual_clock.
   std::shared_ptr<const websock::clock> clock;
+  // Server-wide bound on the memory held for messages still being assembled (those that arrive
+  // in more than one read), over all connections. The connection whose message takes the total
+  // over it is closed with 1013 (Try Again Later). Checked after each read, so one read's growth
+  // may pass it. 0: no bound beyond session.max_message_size per connection.
+  std::size_t max_message_memory = 256u << 20;
 };
 
 class server {

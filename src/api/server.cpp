@@ -12,6 +12,9 @@ namespace websock {
 
 server::state::state(server_options o) : options(std::move(o)) {
   pool = std::make_unique<net::workers>(options.threads);
+  if (options.max_message_memory != 0) {
+    message_budget = std::make_shared<runtime::message_budget>(options.max_message_memory);
+  }
 }
 
 std::shared_ptr<const detail::route_entry> server::state::find_route(std::string_view path) const {

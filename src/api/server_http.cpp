@@ -92,7 +92,8 @@ class server_http_owner final : public http::front_owner {
                                    http::escape_for_log(r.target));
       return f.respond_bytes(handshake.response());
     }
-    auto ch = f.upgrade(runtime::channel_options{core::role::server, st->options.session});
+    auto ch = f.upgrade(runtime::channel_options{core::role::server, st->options.session, runtime::channel_mode::push,
+                                                           st->message_budget});
     auto s = std::make_shared<session>(ch);
     s->attach_server(st, route);
     st->add(s);

@@ -10,6 +10,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "channel/message_budget.hpp"
 #include "http/front.hpp"
 #include "net/listener.hpp"
 #include "net/workers.hpp"
@@ -48,6 +49,7 @@ struct server::state {
   std::unique_ptr<net::workers> pool;
   std::vector<std::shared_ptr<net::listener>> listeners;
   std::shared_ptr<asio::ssl::context> tls;
+  std::shared_ptr<runtime::message_budget> message_budget;  // null: options.max_message_memory == 0
 
   std::mutex stop_mu;
   mutable std::mutex mu;

@@ -26,6 +26,7 @@ channel::channel(std::shared_ptr<asio::io_context> ctx, net::any_stream stream, 
                                    .assemble_messages = options.mode == channel_mode::push,
                                    .keep_output_capacity = keep_write_capacity}),
       limits_(options.limits),
+      budget_(options.budget),
       id_(next_id.fetch_add(1, std::memory_order_relaxed)) {
   if (options.mode == channel_mode::pull) pull_ = std::make_unique<pull_state>();
   remote_ = net::remote_address(stream_);
@@ -33,7 +34,10 @@ channel::channel(std::shared_ptr<asio::io_context> ctx, net::any_stream stream, 
   net::set_non_blocking(stream_);
 }
 
-channel::~channel() { timers_.disarm(slot_); }
+channel::~channel() {
+  timers_.disarm(slot_);
+  if (budget_) budget_->refund(budget_counted_);
+}
 
 bool channel::on_loop() const noexcept { return ctx_.get_executor().running_in_this_thread(); }
 
@@ -142,7 +146,42 @@ void channel::on_frames(std::span<std::byte> data) {
         break;
     }
     if (phase_ == phase::closed) return;  // the owner aborted in a callback
+    // Backpressure between events, not only between reads: every message is delivered while
+    // our output is at most half the limit, so an echo or a reply to it is always accepted
+    // (a send is refused only once the buffer already holds the limit).
+    if (output_backed_up() && !data.empty()) {
+      held_in_.assign(data.begin(), data.end());
+      return;
+    }
   }
+}
+
+void channel::settle_budget() {
+  if (!budget_) return;
+  const std::size_t now = ws_.assembly_capacity();
+  if (now == budget_counted_) return;
+  if (now < budget_counted_) {
+    budget_->refund(budget_counted_ - now);
+    budget_counted_ = now;
+    return;
+  }
+  const std::size_t grew = now - budget_counted_;
+  budget_counted_ = now;
+  if (budget_->charge(grew)) return;
+  // Over the server's budget: this connection's message is the one that does not fit. It fails
+  // with 1013 (Try Again Later) and its assembly memory goes back at once.
+  const core::event ev = ws_.fail_from_outside(core::errc::overloaded);
+  if (ev.type == core::event_type::error) record_failure(ev.code, ev.error);
+  budget_->refund(budget_counted_ - ws_.assembly_capacity());
+  budget_counted_ = ws_.assembly_capacity();
+}
+
+void channel::parse_held_input() {
+  std::vector<std::byte> in;
+  in.swap(held_in_);
+  in_handler_ = true;
+  on_frames(in);
+  in_handler_ = false;
 }
 
 void channel::note_pong() {
@@ -195,7 +234,7 @@ void channel::account(std::size_t before_pending, std::size_t reserved) noexcept
 bool channel::reserve(std::size_t n) noexcept {
   std::size_t cur = buffered_.load(std::memory_order_relaxed);
   do {
-    if (cur + n > limits_.max_buffered_bytes) return false;
+    if (cur >= limits_.max_buffered_bytes) return false;
   } while (!buffered_.compare_exchange_weak(cur, cur + n, std::memory_order_relaxed));
   return true;
 }
@@ -229,11 +268,7 @@ std::error_code channel::send_on_loop(core::message_kind kind, std::span<const s
     buffered_.fetch_sub(reserved, std::memory_order_relaxed);
     return make_error_code(errc::not_open);
   }
-  if (reserved == 0) {
-    const bool masked = ws_.endpoint_role() == core::role::client;
-    const std::size_t frame = core::header_size(payload.size(), masked) + payload.size();
-    if (buffered() + frame > limits_.max_buffered_bytes) return over_limit();
-  }
+  if (reserved == 0 && buffered() >= limits_.max_buffered_bytes) return over_limit();
   const std::size_t before = ws_.pending_output().size();
   if (const core::errc e = ws_.send(kind, payload); e != core::errc::ok) {
     buffered_.fetch_sub(reserved, std::memory_order_relaxed);

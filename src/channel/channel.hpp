@@ -43,6 +43,7 @@
 #include <string_view>
 #include <system_error>
 
+#include "channel/message_budget.hpp"
 #include "net/loop_buffers.hpp"
 #include "net/stream.hpp"
 #include "net/timer_queue.hpp"
@@ -86,6 +87,7 @@ struct channel_options {
   core::role role = core::role::server;
   session_options limits;
   channel_mode mode = channel_mode::push;
+  std::shared_ptr<message_budget> budget;  // shared by a server's channels; null: none
 };
 
 // What a pull read completes with: a piece of a message, the peer's close, or an error.
@@ -182,6 +184,11 @@ class channel final : public std::enable_shared_from_this<channel>, private net:
   void on_tls_read(std::error_code ec, std::size_t n, std::byte* buffer);
   bool consume(std::error_code ec, std::span<std::byte> data);
   void on_frames(std::span<std::byte> data);
+  // Over half the buffered-bytes limit: stop reading and delivering until the output drains.
+  bool output_backed_up() const noexcept { return buffered() > limits_.max_buffered_bytes / 2; }
+  void parse_held_input();
+  // Brings the budget's count of our assembly buffer up to date; over budget: fail with 1013.
+  void settle_budget();
   // The peer's close frame (the core queued our reply), or a protocol error (the core queued the
   // close with its code): kept for on_closed, and the closing phase begins.
   void record_close(std::uint16_t code, std::span<const std::byte> reason);
@@ -241,6 +248,11 @@ class channel final : public std::enable_shared_from_this<channel>, private net:
   std::unique_ptr<core::client_handshake> client_hs_;  // client, until the 101 is checked
   std::unique_ptr<std::byte[]> tls_own_;  // a TLS read's buffer while the loop's is leased
   std::unique_ptr<std::byte[]> hot_buf_;  // plain streams: a busy connection's own read buffer
+  // Push mode: input read but not yet parsed because our output went over half the limit in the
+  // middle of it (at most one read's worth). Parsed first once the output drains.
+  std::vector<std::byte> held_in_;
+  std::shared_ptr<message_budget> budget_;
+  std::size_t budget_counted_ = 0;  // our assembly capacity as the budget last counted it
   core::detail::byte_buffer write_buf_;   // the outbox being written (swap_output)
   std::string head_out_;                  // an HTTP head (101 or the client's request), written first
   std::size_t write_counted_ = 0;         // bytes of the write in flight that count in buffered_

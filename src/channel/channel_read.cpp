@@ -25,7 +25,8 @@ bool channel::want_read() const noexcept {
       }
       // Backpressure: while our buffer is over half the limit we stop reading, so the peer's
       // requests (echoes, pings) cannot grow it further. TCP flow control then slows the peer.
-      return transport_closing_ || buffered() <= limits_.max_buffered_bytes / 2;
+      if (transport_closing_) return true;
+      return !output_backed_up() && held_in_.empty();
   }
   return false;
 }

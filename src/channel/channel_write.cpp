@@ -60,6 +60,11 @@ void channel::on_write(std::error_code ec) {
 
 void channel::after_io() {
   if (phase_ == phase::closed) return;
+  settle_budget();
+  if (!held_in_.empty() && !output_backed_up()) {
+    parse_held_input();
+    if (phase_ == phase::closed) return;
+  }
   flush();
   if (phase_ == phase::closed) return;
   // RFC 6455 7.1.1: once both closes crossed, the server closes TCP first.

@@ -112,6 +112,20 @@ bool connection::try_whole_frame(std::span<std::byte> input, receive_result& out
   return true;
 }
 
+void connection::release_idle_memory() noexcept {
+  if (!message_buf_.empty() && !assembled_pending_clear_) return;  // a message is being assembled
+  assembled_pending_clear_ = false;
+  message_buf_ = {};
+}
+
+event connection::fail_from_outside(errc e) {
+  if (failed()) return {};
+  event ev = fail(e);
+  assembled_pending_clear_ = false;
+  message_buf_ = {};
+  return ev;
+}
+
 receive_result connection::receive(std::span<std::byte> input) {
   if (assembled_pending_clear_) {
     assembled_pending_clear_ = false;

@@ -52,6 +52,7 @@ const char* describe(errc e) noexcept {
     case errc::http_duplicate_header: return "header repeated";
     case errc::out_of_memory: return "out of memory";
     case errc::policy_violation: return "policy violation";
+    case errc::overloaded: return "server overloaded: message memory budget spent";
   }
   return "unknown websock core error";
 }
@@ -78,6 +79,7 @@ std::uint16_t close_code_for(errc e) noexcept {
     case errc::message_too_large: return close_code::message_too_big;
     case errc::policy_violation: return close_code::policy_violation;
     case errc::out_of_memory: return close_code::internal_error;
+    case errc::overloaded: return close_code::try_again_later;
     default: return close_code::protocol_error;
   }
 }

@@ -88,6 +88,52 @@ TEST(Faults, BufferFullCanCloseWith1008Instead) {
   EXPECT_FALSE(server_side.last.is_open());
 }
 
+// Issue 9 ("memory as a whole"): the per-connection message limit alone let eight connections each
+// hold 63 MiB of an unfinished message. With server_options::max_message_memory the connection
+// whose message takes the server's total over the budget is closed with 1013 (Try Again Later),
+// the others go on, and the memory is counted back once they are gone.
+TEST(Faults, Issue9_ServerWideMessageBudgetClosesTheConnectionThatPassesItWith1013) {
+  recorder server_side;
+  server srv({.threads = 1, .max_message_memory = 8u << 20});
+  srv.route("/ws", {.callbacks = server_side.make(true)});
+  srv.listen("127.0.0.1", 0);
+  srv.start();
+  // A masked binary frame announcing 32 MiB (mask key 0: the payload goes as it is), 3 MiB of it.
+  std::string head = {'\x82', static_cast<char>(0x80 | 127), 0, 0, 0, 0, 0x02, 0, 0, 0, 0, 0, 0, 0};
+  const std::string part = head + std::string(3u << 20, 'p');
+  std::vector<std::unique_ptr<raw_socket>> peers;
+  for (int i = 0; i < 4; ++i) {
+    peers.push_back(std::make_unique<raw_socket>(srv.port()));
+    ASSERT_TRUE(peers.back()->send(upgrade_request("/ws")));
+    ASSERT_NE(peers.back()->read(5s, "\r\n\r\n").find("101"), std::string::npos);
+    ASSERT_TRUE(peers.back()->send(part));
+  }
+  // 12 MiB of unfinished messages cannot fit in 8 MiB: at least one connection is told 1013.
+  ASSERT_TRUE(server_side.wait([&] { return !server_side.closes.empty(); }, 20s));
+  const std::string close_1013 = {'\x88', '\x02', '\x03', '\xf5'};
+  int told = 0;
+  for (auto& p : peers) {
+    const std::string got = p->read(200ms, close_1013);
+    if (got.find(close_1013) != std::string::npos) ++told;
+  }
+  EXPECT_GE(told, 1);
+  EXPECT_LT(told, 4);  // the first 3 MiB always fit: the budget closes only what passes it
+  {
+    std::lock_guard lock(server_side.mu);
+    for (const auto& c : server_side.closes) EXPECT_EQ(c.code, close_code::try_again_later);
+  }
+  // The rest leave; their memory is counted back, so a 6 MiB message now fits and is echoed.
+  for (auto& p : peers) p->reset();
+  ASSERT_TRUE(server_side.wait([&] { return server_side.closes.size() == 4; }, 20s));
+  raw_socket fresh(srv.port());
+  ASSERT_TRUE(fresh.send(upgrade_request("/ws")));
+  ASSERT_NE(fresh.read(5s, "\r\n\r\n").find("101"), std::string::npos);
+  std::string whole = {'\x82', static_cast<char>(0x80 | 127), 0, 0, 0, 0, 0, 0x60, 0, 0, 0, 0, 0, 0};
+  ASSERT_TRUE(fresh.send(whole + std::string(6u << 20, 'w')));
+  ASSERT_TRUE(server_side.wait([&] { return server_side.messages.size() == 1; }, 20s));
+  EXPECT_EQ(server_side.messages[0].data.size(), 6u << 20);
+}
+
 TEST(Faults, ResetMidMessageReachesTheApplicationAs1006) {
   recorder server_side;
   server srv({.threads = 1});

@@ -22,6 +22,7 @@ inline constexpr std::uint16_t policy_violation = 1008;
 inline constexpr std::uint16_t message_too_big = 1009;
 inline constexpr std::uint16_t mandatory_extension = 1010;
 inline constexpr std::uint16_t internal_error = 1011;
+inline constexpr std::uint16_t try_again_later = 1013;  // IANA registry: the server is overloaded
 inline constexpr std::uint16_t tls_handshake = 1015;   // never sent
 }  // namespace close_code
 

@@ -171,6 +171,17 @@ class connection {
   }
   const connection_options& options() const noexcept { return options_; }
 
+  // ---- memory ----
+  // Bytes held for assembling messages that arrive in pieces (their capacity, not their size):
+  // what a process-wide budget counts.
+  std::size_t assembly_capacity() const noexcept { return message_buf_.capacity(); }
+  // Frees the assembly buffer if no message is being assembled (a quiet connection keeps none).
+  void release_idle_memory() noexcept;
+  // Fails the connection from outside, as the receive rules fail it (7.1.7): queues the close
+  // with close_code_for(e), ignores further input, and frees the message being assembled. Returns
+  // the error event to report; type none if the connection had already failed.
+  event fail_from_outside(errc e);
+
   static std::span<const std::byte> as_bytes(std::string_view s) noexcept {
     return {reinterpret_cast<const std::byte*>(s.data()), s.size()};
   }

@@ -61,6 +61,7 @@ enum class errc : int {
   // Resources.
   out_of_memory = 200,
   policy_violation,           // rejected by application policy
+  overloaded,                 // a process-wide memory budget is spent (closes with 1013)
 };
 
 const std::error_category& core_category() noexcept;
