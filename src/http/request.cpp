@@ -21,47 +21,28 @@ bool is_host_value(std::string_view v) noexcept {
   });
 }
 
-// RFC 9112 6.3 item 5 and RFC 9110 8.6: Content-Length is 1*DIGIT; a list of identical values
-// may be read as one value, differing values are an unrecoverable framing error.
+// RFC 9112 6.3 item 5 and RFC 9110 8.6: Content-Length = 1*DIGIT, one value. 8.6 lets a
+// recipient either read a list or repeat of one value as that value or refuse it as invalid;
+// we refuse every repeat, equal or not (two field lines, or a list in one): no conforming sender
+// makes one, and a repeat that two parsers in a chain read differently is how requests are
+// smuggled. Sign, hex, spaces inside and empty values are not 1*DIGIT.
 parse_error read_content_length(request& r, std::uint64_t max_body_bytes) {
-  bool seen = false;
-  bool too_large = false;
-  std::string_view first;
-  for (const auto& h : r.headers) {
-    if (!iequals(h.name, "Content-Length")) continue;
-    std::string_view rest = h.value;
-    if (rest.empty()) return {400, "invalid Content-Length"};
-    while (true) {
-      const auto comma = rest.find(',');
-      std::string_view item = rest.substr(0, comma);
-      while (!item.empty() && (item.front() == ' ' || item.front() == '\t')) item.remove_prefix(1);
-      while (!item.empty() && (item.back() == ' ' || item.back() == '\t')) item.remove_suffix(1);
-      if (item.empty() || !std::all_of(item.begin(), item.end(),
-                                       [](char c) { return c >= '0' && c <= '9'; })) {
-        return {400, "invalid Content-Length"};
-      }
-      // Leading zeros do not make a value differ: compare the digits without them.
-      std::string_view digits = item;
-      while (digits.size() > 1 && digits.front() == '0') digits.remove_prefix(1);
-      if (seen && digits != first) return {400, "conflicting Content-Length"};
-      seen = true;
-      first = digits;
-      if (comma == std::string_view::npos) break;
-      rest.remove_prefix(comma + 1);
-    }
+  const std::size_t fields = count_header(r.headers, "Content-Length");
+  if (fields == 0) return ok;
+  if (fields > 1) return {400, "repeated Content-Length"};
+  const std::string_view v = core::find_header(r.headers, "Content-Length")->value;
+  if (v.find(',') != std::string_view::npos) return {400, "Content-Length list"};
+  if (v.empty() || !std::all_of(v.begin(), v.end(), [](char c) { return c >= '0' && c <= '9'; })) {
+    return {400, "invalid Content-Length"};
   }
-  if (!seen) return ok;
   // Saturating: a value too long for 64 bits is simply over any limit.
   std::uint64_t value = 0;
-  for (char c : first) {
+  for (char c : v) {
     const auto digit = static_cast<std::uint64_t>(c - '0');
-    if (value > (UINT64_MAX - digit) / 10) {
-      too_large = true;
-      break;
-    }
+    if (value > (UINT64_MAX - digit) / 10) return {413, "request body too large"};
     value = value * 10 + digit;
   }
-  if (too_large || value > max_body_bytes) return {413, "request body too large"};
+  if (value > max_body_bytes) return {413, "request body too large"};
   r.framing = value > 0 ? body_framing::content_length : body_framing::none;
   r.content_length = value;
   return ok;
@@ -117,11 +98,14 @@ parse_error interpret_headers(request& r, std::uint64_t max_body_bytes) {
     r.expect_continue = !expectations.empty();
   }
 
-  // RFC 9110 7.8 and RFC 6455 4.1: a WebSocket upgrade. One that carries a body is served as
-  // plain HTTP (a server may ignore Upgrade), so the bytes after the head are unambiguous.
-  r.upgrade = r.version_minor == 1 && r.framing == body_framing::none &&
-              has_token(r.headers, "Connection", "upgrade") &&
-              has_token(r.headers, "Upgrade", "websocket");
+  // RFC 9110 7.8 and RFC 6455 4.1: a WebSocket upgrade. Its opening handshake is a GET without
+  // content; one that announces a body is refused rather than served as plain HTTP or switched,
+  // since after a 101 nobody could tell body bytes from frames. The rest of 4.2.1 (GET, HTTP/1.1
+  // or later, key, version) is the core handshake's to judge: an HTTP/1.0 attempt reaches it and
+  // gets its 400, so it never switches (RFC 9110 7.8 forbids acting on Upgrade in 1.0) and is
+  // not answered as if it were a plain request for the resource.
+  r.upgrade = has_token(r.headers, "Connection", "upgrade") && has_token(r.headers, "Upgrade", "websocket");
+  if (r.upgrade && r.framing != body_framing::none) return {400, "upgrade request with a body"};
   return ok;
 }
 

@@ -30,7 +30,7 @@ struct request {
   std::uint64_t content_length = 0;  // framing == content_length
   bool keep_alive = true;        // the connection may carry another request after this one
   bool expect_continue = false;  // Expect: 100-continue on HTTP/1.1: answer 100 before reading
-  bool upgrade = false;          // Connection: upgrade + Upgrade: websocket, without a body
+  bool upgrade = false;          // Connection: upgrade + Upgrade: websocket (never with a body)
 
   bool is_head() const noexcept { return method == "HEAD"; }
 };
