@@ -33,12 +33,36 @@ struct session_options {
   std::chrono::milliseconds close_timeout = 5s;       // our close unanswered this long: drop (1006)
 };
 
-// Certificates and keys are PEM files.
+// The lowest TLS version a server accepts. Nothing below 1.2 is offered (RFC 8996).
+enum class tls_version : std::uint8_t { tls1_2, tls1_3 };
+
+// The server's default TLS profile: Mozilla's "intermediate" configuration (version 5), without
+// its DHE suites (ECDHE gives the same forward secrecy without DH parameters to manage). TLS 1.2
+// suites all have an ephemeral key exchange (forward secrecy: no RSA key exchange) and an AEAD
+// cipher (AES-GCM or ChaCha20-Poly1305: no CBC, whose MAC-then-encrypt gave Lucky Thirteen and
+// POODLE-style padding oracles); the ECDSA suites apply to an ECDSA certificate, the RSA ones to
+// an RSA certificate. TLS 1.3 has only AEAD suites with forward secrecy: all three are allowed.
+// The client chooses among them (all are strong).
+inline constexpr const char* tls_intermediate_cipher_list =
+    "ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256:"
+    "ECDHE-ECDSA-AES256-GCM-SHA384:ECDHE-RSA-AES256-GCM-SHA384:"
+    "ECDHE-ECDSA-CHACHA20-POLY1305:ECDHE-RSA-CHACHA20-POLY1305";
+inline constexpr const char* tls_intermediate_ciphersuites =
+    "TLS_AES_128_GCM_SHA256:TLS_AES_256_GCM_SHA384:TLS_CHACHA20_POLY1305_SHA256";
+
+// Certificates and keys are PEM files. Renegotiation is always off.
 struct tls_server_options {
   std::string cert_file;       // certificate chain, leaf first
   std::string key_file;
   std::string client_ca_file;  // set: ask clients for a certificate signed by these CAs
   bool require_client_cert = false;
+  // TLS 1.2 suites, in OpenSSL's cipher-list syntax (`openssl ciphers`). It must name at least
+  // one suite OpenSSL knows, else start() fails (also with min_version tls1_3, which uses none).
+  std::string cipher_list = tls_intermediate_cipher_list;
+  // TLS 1.3 suites, in OpenSSL's ciphersuites syntax; empty turns TLS 1.3 off (start() fails
+  // if min_version is then tls1_3).
+  std::string ciphersuites = tls_intermediate_ciphersuites;
+  tls_version min_version = tls_version::tls1_2;
 };
 
 struct tls_client_options {

@@ -191,8 +191,11 @@ void server::start() {
   if (state_->options.tls) {
     const auto& t = *state_->options.tls;
     std::error_code ec;
-    state_->tls = net::make_server_context({t.cert_file, t.key_file, t.client_ca_file, t.require_client_cert}, ec);
-    if (!state_->tls) throw std::system_error(ec, "TLS set-up failed for " + t.cert_file + " / " + t.key_file);
+    state_->tls = net::make_server_context(t, ec);
+    if (!state_->tls) {
+      throw std::system_error(ec, "TLS set-up failed for " + t.cert_file + " / " + t.key_file +
+                                      " (or no suite matched cipher_list / ciphersuites)");
+    }
   }
   state_->started = true;
   state_->pool->start();

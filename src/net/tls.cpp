@@ -1,5 +1,6 @@
 #include "net/tls.hpp"
 
+#include <openssl/err.h>
 #include <openssl/ssl.h>
 #include <openssl/x509v3.h>
 
@@ -16,10 +17,32 @@ std::shared_ptr<asio::ssl::context> base_context(asio::ssl::context::method m) {
   return ctx;
 }
 
+// The protocol profile of tls_server_options: the TLS 1.2 and 1.3 suites and the lowest version.
+// Renegotiation is refused whatever the library's default (OpenSSL 1.1.1 allowed a client to ask
+// for it): nothing here needs it, and a client could use it to make the server redo costly
+// handshakes on one connection. False when OpenSSL refuses a setting (no suite matched) or the
+// settings contradict each other (TLS 1.3 only, without 1.3 suites).
+bool apply_profile(SSL_CTX* ctx, const tls_server_config& c) {
+  SSL_CTX_set_options(ctx, SSL_OP_NO_RENEGOTIATION);
+  const int min = c.min_version == tls_version::tls1_3 ? TLS1_3_VERSION : TLS1_2_VERSION;
+  // Without suites TLS 1.3 must be off as a version too: OpenSSL would agree on 1.3 first and
+  // then fail the handshake for want of a suite, instead of going on with 1.2.
+  const int max = c.ciphersuites.empty() ? TLS1_2_VERSION : 0;  // 0: the highest OpenSSL has
+  if (max != 0 && min > max) return false;
+  return SSL_CTX_set_min_proto_version(ctx, min) == 1 && SSL_CTX_set_max_proto_version(ctx, max) == 1 &&
+         SSL_CTX_set_cipher_list(ctx, c.cipher_list.c_str()) == 1 &&
+         SSL_CTX_set_ciphersuites(ctx, c.ciphersuites.c_str()) == 1;
+}
+
 }  // namespace
 
 std::shared_ptr<asio::ssl::context> make_server_context(const tls_server_config& c, std::error_code& ec) {
   auto ctx = base_context(asio::ssl::context::tls_server);
+  if (!apply_profile(ctx->native_handle(), c)) {
+    ERR_clear_error();  // OpenSSL's reasons stay on the thread's queue otherwise
+    ec = make_error_code(net_errc::tls_setup_failed);
+    return nullptr;
+  }
   ctx->use_certificate_chain_file(c.cert_file, ec);
   if (!ec) ctx->use_private_key_file(c.key_file, asio::ssl::context::pem, ec);
   if (!ec && !c.client_ca_file.empty()) {

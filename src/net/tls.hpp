@@ -1,4 +1,5 @@
-// OpenSSL contexts for both roles: TLS 1.2 and 1.3 only, PEM files, verification on by default.
+// OpenSSL contexts for both roles: TLS 1.2 and 1.3 only, PEM files, verification on by default;
+// the server's protocol profile (suites, lowest version) from tls_server_options.
 #pragma once
 
 #include <memory>
@@ -6,15 +7,13 @@
 #include <system_error>
 
 #include "net/asio.hpp"
+#include "websock/options.hpp"
 
 namespace websock::net {
 
-struct tls_server_config {
-  std::string cert_file;
-  std::string key_file;
-  std::string client_ca_file;
-  bool require_client_cert = false;
-};
+// The server's settings are the API's own (certificates, client certificates, the protocol
+// profile with its defaults), so the two cannot drift apart.
+using tls_server_config = websock::tls_server_options;
 
 struct tls_client_config {
   bool verify = true;

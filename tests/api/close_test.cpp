@@ -1,4 +1,5 @@
-// The close handshake both ways, and the server's graceful shutdown (RFC 6455 7.1, 7.4).
+// The close handshake both ways, registered codes, and the server's graceful shutdown (RFC 6455
+// 7.1, 7.4; the IANA close code registry).
 #include <gtest/gtest.h>
 
 #include "recorder.hpp"
@@ -45,6 +46,19 @@ TEST(Close, ServerCodeAndReasonReachTheClient) {
   ASSERT_TRUE(f.server_side.wait([&] { return f.server_side.closes.size() == 1; }));
   EXPECT_EQ(f.server_side.closes[0].code, 4002);
   EXPECT_FALSE(f.server_side.last.is_open());
+}
+
+// IANA registry: a server restarting says 1012 (or 1013, 1014); the client reports that code and a
+// clean close, not a protocol error of its own (1002 "invalid close code").
+TEST(Close, IANA_ServiceRestart1012FromTheServerReachesTheClientAsItself) {
+  fixture f;
+  ASSERT_FALSE(f.server_side.last.close(close_code::service_restart, "restarting"));
+  ASSERT_TRUE(f.client_side.wait([&] { return f.client_side.closes.size() == 1; }));
+  EXPECT_EQ(f.client_side.closes[0].code, close_code::service_restart);
+  EXPECT_EQ(f.client_side.closes[0].reason, "restarting");
+  EXPECT_TRUE(f.client_side.closes[0].clean());
+  ASSERT_TRUE(f.server_side.wait([&] { return f.server_side.closes.size() == 1; }));
+  EXPECT_EQ(f.server_side.closes[0].code, close_code::service_restart);  // echoed back (5.5.1)
 }
 
 TEST(Close, EmptyCloseIsReportedAs1005AndSendsFailAfterwards) {

@@ -1,6 +1,7 @@
 // The server's HTTP/1.1 front over loopback (docs/http.md): keep-alive and pipelining answered in
 // order, bodies, HEAD, limits with their statuses, a first byte that cannot begin a request, a slow
-// head, an upgrade after plain requests on one connection, and files streamed rather than loaded.
+// head, upgrades the handshake rules refuse, ambiguous body framing, an upgrade after plain
+// requests on one connection, and files streamed rather than loaded.
 #include <gtest/gtest.h>
 
 #include <filesystem>
@@ -142,6 +143,58 @@ TEST(HttpFront, RFC9110_15_5_9_ASlowHeadGets408) {
   clock->advance(10s);
   const std::string r = s.read(5s);
   EXPECT_EQ(r.substr(0, 12), "HTTP/1.1 408");
+}
+
+// Each request on a connection of its own: the status line it gets, and whether the server then
+// closed the connection (every refusal below ends it).
+struct answered {
+  std::string status;
+  bool closed = false;
+};
+answered ask(const front_server& f, const std::string& request) {
+  raw_socket s(f.srv->port());
+  if (!s.send(request)) return {};
+  const std::string r = s.read(5s);
+  return {r.substr(0, r.find("\r\n")), s.eof()};
+}
+
+// RFC 6455 4.1 / 4.2.1 and RFC 9112 2.3: an upgrade with a body, over HTTP/1.0, or over another
+// major version is refused with 400, 400 and 505, never switched with a 101.
+TEST(HttpFront, RFC6455_4_1_UpgradeAttemptsOutsideTheHandshakeRulesNeverGet101) {
+  front_server f;
+  const std::string up = "Host: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                         "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n";
+  const std::pair<std::string, std::string> cases[] = {
+      {"GET /ws HTTP/1.1\r\n" + up + "Content-Length: 5\r\n\r\nhello", "HTTP/1.1 400 Bad Request"},
+      {"GET /ws HTTP/1.1\r\n" + up + "Transfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n",
+       "HTTP/1.1 400 Bad Request"},
+      {"GET /ws HTTP/1.0\r\n" + up + "\r\n", "HTTP/1.1 400 Bad Request"},
+      {"GET /ws HTTP/2.0\r\n" + up + "\r\n", "HTTP/1.1 505 HTTP Version Not Supported"},
+  };
+  for (const auto& [request, status] : cases) {
+    const answered a = ask(f, request);
+    EXPECT_EQ(a.status, status) << request;
+    EXPECT_TRUE(a.closed) << request;
+  }
+  // The same head without the body switches.
+  EXPECT_EQ(ask(f, "GET /ws HTTP/1.1\r\n" + up + "Content-Length: 0\r\n\r\n").status,
+            "HTTP/1.1 101 Switching Protocols");
+}
+
+// RFC 9112 6.3 and RFC 9110 8.6: a body whose length two parsers could read differently is
+// refused on any request, GET as well as POST, before the handler sees it.
+TEST(HttpFront, RFC9112_6_3_AmbiguousBodyFramingIs400OnAnyRequest) {
+  front_server f;
+  for (const std::string method : {"GET", "POST"}) {
+    for (const std::string fields : {"Content-Length: 3\r\nContent-Length: 3\r\n",
+                                     "Content-Length: 3\r\nContent-Length: 4\r\n", "Content-Length: 3, 3\r\n",
+                                     "Content-Length: 3\r\nTransfer-Encoding: chunked\r\n",
+                                     "Content-Length: -1\r\n", "Content-Length: +3\r\n", "Content-Length: 3a\r\n"}) {
+      const answered a = ask(f, method + " /echo-body HTTP/1.1\r\nHost: x\r\n" + fields + "\r\nabc0\r\n\r\n");
+      EXPECT_EQ(a.status, "HTTP/1.1 400 Bad Request") << method << " " << fields;
+      EXPECT_TRUE(a.closed) << method << " " << fields;
+    }
+  }
 }
 
 TEST(HttpFront, AnUpgradeMayFollowPlainRequestsOnTheSameConnection) {

@@ -206,15 +206,32 @@ TEST(HttpRequest, RFC9112_6_3_InvalidContentLengthIs400) {
   }
   EXPECT_EQ(status_of("POST / HTTP/1.1\r\nHost: h\r\nContent-Length: 5\r\nContent-Length: 6\r\n\r\n"),
             400);
-  // Identical duplicates are one value (RFC 9110 8.6).
-  EXPECT_EQ(run_parser("POST / HTTP/1.1\r\nHost: h\r\nContent-Length: 2, 02\r\nContent-Length: 2"
-                       "\r\n\r\nabGET")
-                .events.size(), 3u);
+  // On any method, GET included: the framing is decided before the method means anything.
+  for (const std::string v : {"-1", "+5", "abc"}) {
+    EXPECT_EQ(status_of("GET / HTTP/1.1\r\nHost: h\r\nContent-Length: " + v + "\r\n\r\n"), 400) << v;
+  }
+  // 1*DIGIT: leading zeros are still digits.
+  EXPECT_EQ(run_parser("POST / HTTP/1.1\r\nHost: h\r\nContent-Length: 002\r\n\r\nab").events,
+            (V{"head POST /", "body ab", "end"}));
+}
+
+// RFC 9110 8.6 lets a recipient read a repeat of one value as that value or refuse it; we refuse
+// every repeat, equal or not, on two field lines or as a list.
+TEST(HttpRequest, RFC9110_8_6_RepeatedContentLengthIs400EvenWhenEqual) {
+  for (const std::string fields : {"Content-Length: 2\r\nContent-Length: 2\r\n",
+                                   "Content-Length: 2\r\ncontent-length: 02\r\n",
+                                   "Content-Length: 2, 2\r\n", "Content-Length: 2,2\r\n",
+                                   "Content-Length: 2\r\nContent-Length: 3\r\n"}) {
+    EXPECT_EQ(status_of("POST / HTTP/1.1\r\nHost: h\r\n" + fields + "\r\nab"), 400) << fields;
+    EXPECT_EQ(status_of("GET / HTTP/1.1\r\nHost: h\r\n" + fields + "\r\nab"), 400) << fields;
+  }
 }
 
 TEST(HttpRequest, RFC9112_6_3_ContentLengthWithTransferEncodingIs400) {
   EXPECT_EQ(status_of("POST / HTTP/1.1\r\nHost: h\r\nContent-Length: 3\r\n"
                       "Transfer-Encoding: chunked\r\n\r\n"), 400);
+  EXPECT_EQ(status_of("GET / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n"
+                      "Content-Length: 0\r\n\r\n"), 400);
 }
 
 TEST(HttpRequest, RFC9112_6_1_TransferCodings) {
@@ -329,10 +346,42 @@ TEST(HttpRequest, RFC9110_7_8_WebSocketUpgradeEndsTheHttpStream) {
     ASSERT_EQ(t.events, (V{"upgrade GET /chat"})) << piece;
     ASSERT_EQ(t.after, frame) << piece;
   }
-  // With a body it is served as plain HTTP (the server may ignore Upgrade).
-  EXPECT_EQ(run_parser("POST / HTTP/1.1\r\nHost: h\r\nUpgrade: websocket\r\nConnection: upgrade\r\n"
-                       "Content-Length: 1\r\n\r\nx").events,
+  // Content-Length: 0 announces no body: still an upgrade.
+  EXPECT_EQ(run_parser("GET /chat HTTP/1.1\r\nHost: h\r\nUpgrade: websocket\r\nConnection: upgrade\r\n"
+                       "Content-Length: 0\r\n\r\n").events,
+            (V{"upgrade GET /chat"}));
+  // Upgrade without the "upgrade" connection option is no upgrade (7.8): plain HTTP, body and all.
+  EXPECT_EQ(run_parser("POST / HTTP/1.1\r\nHost: h\r\nUpgrade: websocket\r\nContent-Length: 1\r\n\r\nx").events,
             (V{"head POST /", "body x", "end"}));
+}
+
+// RFC 6455 4.1: the opening handshake is a GET without content. An upgrade request that
+// announces a body (Content-Length > 0, or any Transfer-Encoding) is refused at its head: after a
+// 101 nobody could tell its body from frames, and serving it as plain HTTP hides the mistake.
+TEST(HttpRequest, RFC6455_4_1_UpgradeRequestWithABodyIs400) {
+  const std::string up = "Host: h\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                         "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n";
+  for (const std::string method : {"GET", "POST"}) {
+    for (const std::string framing : {"Content-Length: 5\r\n", "Transfer-Encoding: chunked\r\n"}) {
+      const std::string input = method + " /chat HTTP/1.1\r\n" + up + framing + "\r\nhello";
+      const auto t = run_parser(input);
+      EXPECT_EQ(t.events, (V{"error 400"})) << method << " " << framing;
+      expect_split_invariant(input);
+    }
+  }
+}
+
+// RFC 6455 4.2.1 item 1 asks for HTTP/1.1 or later. A 1.0 attempt is still handed on as an
+// upgrade head, so the core handshake, the one judge of 4.2.1, answers it (400) and the
+// connection never switches; a 2.0 request line is 505 before any header is read (RFC 9112 2.3).
+TEST(HttpRequest, RFC6455_4_1_UpgradeNeedsHttp11AndOtherMajorVersionsAre505) {
+  const std::string up = "Host: h\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                         "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n";
+  const auto t = run_parser("GET /chat HTTP/1.0\r\n" + up);
+  ASSERT_EQ(t.events, (V{"upgrade GET /chat"}));
+  EXPECT_EQ(t.requests.at(0).version_minor, 0);
+  EXPECT_EQ(status_of("GET /chat HTTP/2.0\r\n" + up), 505);
+  EXPECT_EQ(status_of("GET /chat HTTP/3.0\r\n" + up), 505);
 }
 
 // --- limits ------------------------------------------------------------------------------------------

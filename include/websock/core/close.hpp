@@ -10,11 +10,13 @@
 
 namespace websock::core {
 
+// The IANA WebSocket Close Code Number Registry (RFC 6455 11.7): 1000-1015 are assigned.
 namespace close_code {
 inline constexpr std::uint16_t normal = 1000;
 inline constexpr std::uint16_t going_away = 1001;
 inline constexpr std::uint16_t protocol_error = 1002;
 inline constexpr std::uint16_t unsupported_data = 1003;
+inline constexpr std::uint16_t reserved = 1004;        // reserved by RFC 6455 7.4.1; never sent
 inline constexpr std::uint16_t no_status = 1005;       // reported for an empty close; never sent
 inline constexpr std::uint16_t abnormal = 1006;        // reported for a lost connection; never sent
 inline constexpr std::uint16_t invalid_payload = 1007;
@@ -22,14 +24,19 @@ inline constexpr std::uint16_t policy_violation = 1008;
 inline constexpr std::uint16_t message_too_big = 1009;
 inline constexpr std::uint16_t mandatory_extension = 1010;
 inline constexpr std::uint16_t internal_error = 1011;
-inline constexpr std::uint16_t try_again_later = 1013;  // IANA registry: the server is overloaded
+inline constexpr std::uint16_t service_restart = 1012;  // registered after RFC 6455
+inline constexpr std::uint16_t try_again_later = 1013;  // registered after RFC 6455
+inline constexpr std::uint16_t bad_gateway = 1014;      // registered after RFC 6455
 inline constexpr std::uint16_t tls_handshake = 1015;   // never sent
 }  // namespace close_code
 
-// Codes an endpoint may put on the wire and accept from it: 1000-1003, 1007-1011 (RFC 6455 7.4.1)
-// and 3000-4999 (registered and private use). 1004-1006, 1015 and everything else are refused.
+// Codes an endpoint may put on the wire and accept from it, after the IANA registry: 1000-1003
+// and 1007-1014 (assigned for use in close frames), 3000-3999 (registered for libraries and
+// applications) and 4000-4999 (private use). 1004 (reserved), 1005, 1006 and 1015 (RFC 6455
+// 7.4.1: never in a close frame) are refused, and so are 0-999 (unused) and 1016-2999 (kept for
+// future revisions of the protocol: a code from there cannot be understood yet).
 constexpr bool is_valid_wire_close_code(std::uint16_t code) noexcept {
-  return (code >= 1000 && code <= 1003) || (code >= 1007 && code <= 1011) ||
+  return (code >= 1000 && code <= 1003) || (code >= 1007 && code <= 1014) ||
          (code >= 3000 && code <= 4999);
 }
 

@@ -27,7 +27,7 @@ enum class errc : int {
 
   // Close frames (5.5.1, 7.4).
   close_payload_too_short,    // close payload of exactly one byte
-  invalid_close_code,         // code not valid on the wire (0-999, 1004-1006, 1015, 1016-2999, 5000+)
+  invalid_close_code,         // code not valid on the wire (0-999, 1004-1006, 1015-2999, 5000+)
   invalid_close_reason,       // close reason is not UTF-8
 
   // Calls that the state or the arguments do not allow.
@@ -37,7 +37,7 @@ enum class errc : int {
   control_payload_too_long,   // ping/pong payload over 125 bytes
   message_kind_mismatch,      // fragment of a different kind than the open message
   no_message_in_progress,     // continuation send with no message open
-  bad_close_code_to_send,     // 1005, 1006, 1015 or otherwise invalid code passed to send_close
+  bad_close_code_to_send,     // 1004, 1006, 1015 or another code not valid on the wire passed to send_close
   not_a_control_opcode,       // encode_control_frame given a data or reserved opcode
   output_too_small,           // the caller's buffer cannot hold the encoded frame
 

@@ -350,6 +350,38 @@ TEST(WebSocketHRules, Rule22_CloseReceivedReportedNotAnswered) {
   WebSocketDeleteHandle(client);
 }
 
+// 22, with the codes of the IANA close code registry (docs/compat/websocket_h.md rules 23 and 35):
+// 1012 (Service Restart), 1013 (Try Again Later) and 1014 (Bad Gateway) are sent and reported as
+// themselves; 1016, still unassigned, is refused to the sender like 1004 and 1015.
+TEST(WebSocketHRules, Rule22_IANA_CloseCodes1012To1014SentAndReceived) {
+  for (const USHORT status : {USHORT{1012}, USHORT{1013}, USHORT{1014}}) {
+    SCOPED_TRACE(status);
+    WEB_SOCKET_HANDLE server = make_server_session();
+    std::string reason = "r";
+    WEB_SOCKET_BUFFER c = close_buffer(status, reason);
+    ASSERT_EQ(WebSocketSend(server, WEB_SOCKET_CLOSE_BUFFER_TYPE, &c, nullptr), S_OK);
+    EXPECT_EQ(drain_send(server), (bytes{0x88, 0x03, static_cast<BYTE>(status >> 8), static_cast<BYTE>(status & 0xFF), 'r'}));
+    WebSocketDeleteHandle(server);
+
+    WEB_SOCKET_HANDLE client = make_client_session();
+    ASSERT_EQ(WebSocketReceive(client, nullptr, nullptr), S_OK);
+    ASSERT_TRUE(feed(client, frame(0x88, {static_cast<BYTE>(status >> 8), static_cast<BYTE>(status & 0xFF)})));
+    const action a = get_action(client, WEB_SOCKET_RECEIVE_ACTION_QUEUE);
+    ASSERT_EQ(a.kind, WEB_SOCKET_INDICATE_RECEIVE_COMPLETE_ACTION);
+    EXPECT_EQ(a.type, WEB_SOCKET_CLOSE_BUFFER_TYPE);
+    EXPECT_EQ(a.buffers[0].CloseStatus.usStatus, status);
+    WebSocketCompleteAction(client, a.action_context, 0);
+    WebSocketDeleteHandle(client);
+  }
+  for (const USHORT status : {USHORT{1004}, USHORT{1015}, USHORT{1016}}) {
+    WEB_SOCKET_HANDLE server = make_server_session();
+    std::string reason;
+    WEB_SOCKET_BUFFER c = close_buffer(status, reason);
+    EXPECT_EQ(WebSocketSend(server, WEB_SOCKET_CLOSE_BUFFER_TYPE, &c, nullptr), E_INVALIDARG) << status;
+    WebSocketDeleteHandle(server);
+  }
+}
+
 // 26. After WebSocketAbortHandle new Send/Receive fail, but GetAction still hands out the queued
 // work; completing network actions with 0 turns them into their INDICATE, then NO_ACTION.
 TEST(WebSocketHRules, Rule26_AbortRefusesNewWorkDrainsQueued) {

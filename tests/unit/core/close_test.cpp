@@ -4,17 +4,21 @@
 #include <gtest/gtest.h>
 
 #include <array>
+#include <utility>
 
 #include "engine_driver.hpp"
 
 namespace websock::test {
 namespace {
 
-// 7.4.1 defines 1000-1003 and 1007-1011 for use on the wire; 7.4.2 gives 3000-3999 to registered
-// and 4000-4999 to private use. 1004 is reserved, 1005/1006/1015 must never be sent, 0-999 are
-// unused, and 1016-2999 belong to future revisions of the protocol.
-bool rfc_wire_code(unsigned code) {
-  return (code >= 1000 && code <= 1003) || (code >= 1007 && code <= 1011) ||
+// The IANA WebSocket Close Code Number Registry (RFC 6455 11.7), written out here on its own as
+// the oracle: 1000-1003 and 1007-1014 are assigned for close frames (1012 Service Restart, 1013
+// Try Again Later and 1014 Bad Gateway were registered after the RFC); 1004 is reserved and
+// 1005, 1006, 1015 must never be sent (7.4.1); 1016-2999 are unassigned, for future revisions of
+// the protocol; 3000-3999 are registered for libraries and applications, 4000-4999 private use;
+// 0-999 are unused.
+bool iana_wire_code(unsigned code) {
+  return (code >= 1000 && code <= 1003) || (code >= 1007 && code <= 1014) ||
          (code >= 3000 && code <= 4999);
 }
 
@@ -53,13 +57,13 @@ TEST(close, every_code_accepted_exactly_when_valid_on_the_wire) {
     const bytes payload = close_body(static_cast<std::uint16_t>(code));
     core::close_payload out;
     const auto e = core::parse_close_payload(payload, out);
-    if (rfc_wire_code(code)) {
+    if (iana_wire_code(code)) {
       ASSERT_EQ(e, core::errc::ok) << code;
       ASSERT_EQ(out.code, code);
     } else {
       ASSERT_EQ(e, core::errc::invalid_close_code) << code;
     }
-    ASSERT_EQ(core::is_valid_wire_close_code(static_cast<std::uint16_t>(code)), rfc_wire_code(code)) << code;
+    ASSERT_EQ(core::is_valid_wire_close_code(static_cast<std::uint16_t>(code)), iana_wire_code(code)) << code;
   }
 }
 
@@ -74,12 +78,39 @@ TEST(close, close_code_1005_on_wire_rejected) {
 TEST(close, wire_code_predicate_is_usable_at_compile_time) {
   static_assert(core::is_valid_wire_close_code(1000));
   static_assert(core::is_valid_wire_close_code(1011));
+  static_assert(core::is_valid_wire_close_code(1014));
   static_assert(core::is_valid_wire_close_code(4999));
   static_assert(!core::is_valid_wire_close_code(1005));
   static_assert(!core::is_valid_wire_close_code(1006));
   static_assert(!core::is_valid_wire_close_code(1015));
   static_assert(!core::is_valid_wire_close_code(2999));
   static_assert(!core::is_valid_wire_close_code(5000));
+}
+
+// Every edge of every range of the registry, each way: the code is parsed, or refused as invalid.
+TEST(close, IANA_registry_every_range_boundary) {
+  const std::pair<std::uint16_t, bool> edges[] = {
+      {0, false},    {999, false},  {1000, true},  {1003, true},  {1004, false}, {1005, false},
+      {1006, false}, {1007, true},  {1011, true},  {1012, true},  {1013, true},  {1014, true},
+      {1015, false}, {1016, false}, {2999, false}, {3000, true},  {3999, true},  {4000, true},
+      {4999, true},  {5000, false}, {65535, false}};
+  for (const auto& [code, valid] : edges) {
+    core::close_payload out;
+    EXPECT_EQ(core::parse_close_payload(close_body(code, "r"), out),
+              valid ? core::errc::ok : core::errc::invalid_close_code) << code;
+    EXPECT_EQ(core::is_valid_wire_close_code(code), valid) << code;
+  }
+}
+
+TEST(close, IANA_registry_1012_service_restart_1013_try_again_later_1014_bad_gateway) {
+  for (const std::uint16_t code : {core::close_code::service_restart, core::close_code::try_again_later,
+                                   core::close_code::bad_gateway}) {
+    const bytes payload = close_body(code, "later");  // the reason views it
+    core::close_payload out;
+    ASSERT_EQ(core::parse_close_payload(payload, out), core::errc::ok) << code;
+    EXPECT_EQ(out.code, code);
+    EXPECT_EQ(out.reason, "later");
+  }
 }
 
 TEST(close, reason_must_be_utf8) {
@@ -132,6 +163,10 @@ TEST(close, named_codes) {
   static_assert(core::close_code::message_too_big == 1009);
   static_assert(core::close_code::mandatory_extension == 1010);
   static_assert(core::close_code::internal_error == 1011);
+  static_assert(core::close_code::service_restart == 1012);
+  static_assert(core::close_code::try_again_later == 1013);
+  static_assert(core::close_code::bad_gateway == 1014);
+  static_assert(core::close_code::reserved == 1004);
   static_assert(core::close_code::tls_handshake == 1015);
 }
 

@@ -3,6 +3,8 @@
 
 #include <gtest/gtest.h>
 
+#include <utility>
+
 #include "engine_driver.hpp"
 
 namespace websock::test {
@@ -29,7 +31,7 @@ TEST(connection_close, close_code_and_reason_reported) {
 }
 
 TEST(connection_close, answers_close_with_close) {
-  for (std::uint16_t code : std::initializer_list<std::uint16_t>{1000, 1001, 1002, 1003, 1007, 1008, 1009, 1010, 1011, 3000, 3999, 4000, 4999}) {
+  for (std::uint16_t code : std::initializer_list<std::uint16_t>{1000, 1001, 1002, 1003, 1007, 1008, 1009, 1010, 1011, 1012, 1013, 1014, 3000, 3999, 4000, 4999}) {
     SCOPED_TRACE(code);
     core::connection conn(server_options());
     EXPECT_FALSE(conn.close_sent());
@@ -84,6 +86,51 @@ TEST(connection_close, close_codes_never_valid_on_the_wire_rejected) {
   for (std::uint16_t code : std::initializer_list<std::uint16_t>{0, 999, 1004, 1005, 1006, 1015, 1016, 1100, 2000, 2999, 5000, 65535}) {
     SCOPED_TRACE(code);
     expect_failure(server_options(), client_close(code), errc::invalid_close_code, 1002);
+  }
+}
+
+// The IANA registry's range edges as a peer sends them: a valid code is reported and echoed, any
+// other fails the connection with 1002. 1012-1014 are registered and must not read as 1002.
+TEST(connection_close, IANA_registry_codes_received_at_every_range_boundary) {
+  const std::pair<std::uint16_t, bool> edges[] = {
+      {999, false},  {1000, true},  {1003, true},  {1004, false}, {1006, false}, {1007, true},
+      {1011, true},  {1012, true},  {1013, true},  {1014, true},  {1015, false}, {1016, false},
+      {2999, false}, {3000, true},  {4999, true},  {5000, false}};
+  for (const auto& [code, valid] : edges) {
+    SCOPED_TRACE(code);
+    for (const auto& o : {server_options(), client_options()}) {
+      const bytes close = o.endpoint_role == core::role::server ? client_close(code, "r")
+                                                                 : server_frame(op::close, close_body(code, "r"));
+      if (!valid) {
+        expect_failure(o, close, errc::invalid_close_code, 1002);
+        continue;
+      }
+      core::connection conn(o);
+      EXPECT_EQ(feed(conn, close), (event_list{close_event(code, "r")}));
+      EXPECT_FALSE(conn.failed());
+      const auto frames = take_frames(conn);
+      ASSERT_EQ(frames.size(), 1u);
+      EXPECT_EQ(close_code_of(frames[0]), code);
+    }
+  }
+}
+
+// And as the application sends them: the same ranges, refused before anything is queued.
+TEST(connection_close, IANA_registry_codes_sent_at_every_range_boundary) {
+  const std::pair<std::uint16_t, bool> edges[] = {
+      {999, false},  {1000, true},  {1003, true},  {1004, false}, {1006, false}, {1007, true},
+      {1011, true},  {1012, true},  {1013, true},  {1014, true},  {1015, false}, {1016, false},
+      {2999, false}, {3000, true},  {4999, true},  {5000, false}};
+  for (const auto& [code, valid] : edges) {
+    SCOPED_TRACE(code);
+    core::connection conn(server_options());
+    if (!valid) {
+      EXPECT_EQ(conn.send_close(code, "r"), errc::bad_close_code_to_send);
+      EXPECT_FALSE(conn.has_output());
+      continue;
+    }
+    ASSERT_EQ(conn.send_close(code, "r"), errc::ok);
+    EXPECT_EQ(take_output(conn), concat({from_hex("88 03"), close_body(code, "r")}));
   }
 }
 
@@ -281,7 +328,7 @@ TEST(connection_close, no_status_sends_an_empty_close) {
 }
 
 TEST(connection_close, sendable_codes) {
-  for (std::uint16_t code : std::initializer_list<std::uint16_t>{1000, 1001, 1002, 1003, 1007, 1008, 1009, 1010, 1011, 3000, 4999}) {
+  for (std::uint16_t code : std::initializer_list<std::uint16_t>{1000, 1001, 1002, 1003, 1007, 1008, 1009, 1010, 1011, 1012, 1013, 1014, 3000, 4999}) {
     core::connection conn(server_options());
     ASSERT_EQ(conn.send_close(code, "r"), errc::ok) << code;
     EXPECT_EQ(take_output(conn), concat({from_hex("88 03"), close_body(code, "r")})) << code;
