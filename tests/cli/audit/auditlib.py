@@ -86,12 +86,25 @@ class Server:
     def alive(self):
         return self.proc.poll() is None
 
-    def rss_mb(self):
+    def _status_mb(self, field):
         with open("/proc/%d/status" % self.proc.pid) as f:
             for line in f:
-                if line.startswith("VmRSS:"):
+                if line.startswith(field + ":"):
                     return int(line.split()[1]) / 1024.0
-        raise CheckFailed("no VmRSS for the server")
+        raise CheckFailed("no %s for the server" % field)
+
+    def rss_mb(self):
+        return self._status_mb("VmRSS")
+
+    def memory_mark(self):
+        """(resident, peak resident) now, for growth_mb."""
+        return self._status_mb("VmRSS"), self._status_mb("VmHWM")
+
+    def growth_mb(self, mark):
+        """How much the server grew since mark: its resident size now, or the rise of its peak
+        (which catches memory taken and given back in between), whichever is more."""
+        rss, hwm = self.memory_mark()
+        return max(rss - mark[0], hwm - mark[1])
 
     def _kill(self):
         if self.proc.poll() is None:
