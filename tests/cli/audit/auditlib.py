@@ -29,6 +29,11 @@ class CheckFailed(Exception):
     pass
 
 
+def note(message):
+    """A measurement worth seeing in the log of a passing run."""
+    print("  " + message, flush=True)
+
+
 def require(cond, message):
     if not cond:
         raise CheckFailed(message)
@@ -335,6 +340,110 @@ def await_close(r, end, skip_data=True):
         if op == 8:
             return close_code(payload)
         require(skip_data or op in (9, 10), "frame opcode %d before the close" % op)
+
+
+class FrameStream:
+    """Server frames parsed as their bytes arrive (for floods, where a blocking read would stall
+    the writer): counts pongs and their payloads, data frames, and the close code."""
+
+    def __init__(self):
+        self.buf = bytearray()
+        self.pongs = 0
+        self.bad_pongs = 0
+        self.expected_pong = None
+        self.data_frames = []   # (opcode, length, first bytes)
+        self.close = None       # the close frame's code once it came
+
+    def feed(self, chunk):
+        self.buf += chunk
+        while True:
+            if len(self.buf) < 2:
+                return
+            b0, b1 = self.buf[0], self.buf[1]
+            n, at = b1 & 0x7F, 2
+            if n == 126:
+                if len(self.buf) < 4:
+                    return
+                n, at = struct.unpack("!H", self.buf[2:4])[0], 4
+            elif n == 127:
+                if len(self.buf) < 10:
+                    return
+                n, at = struct.unpack("!Q", self.buf[2:10])[0], 10
+            require(not (b1 & 0x80), "server frame is masked")
+            require(n <= 1 << 26, "server frame of %d bytes" % n)
+            if len(self.buf) < at + n:
+                return
+            payload = bytes(self.buf[at:at + n])
+            del self.buf[:at + n]
+            op = b0 & 0x0F
+            if op == 10:
+                self.pongs += 1
+                if self.expected_pong is not None and payload != self.expected_pong:
+                    self.bad_pongs += 1
+            elif op == 8:
+                self.close = close_code(payload)
+            elif op != 9:
+                self.data_frames.append((op, n, payload[:16]))
+
+
+def pump(s, data, end, sink=None, repeat=1, stall=None, start=0):
+    """Writes data `repeat` times before end. sink: also reads what arrives and hands it to sink
+    (None: reads nothing, as a peer that never reads). stall: returns early once the socket stayed
+    unwritable for that many seconds (the server stopped reading). Returns (bytes written,
+    whether the server ended the connection). start: bytes of the repeated data already written."""
+    total = len(data) * repeat
+    view = memoryview(data)
+    sent = start
+    s.setblocking(False)
+    try:
+        while sent < total:
+            now = time.monotonic()
+            require(now < end, "timed out after writing %d of %d bytes" % (sent, total))
+            wait = end - now if stall is None else min(end - now, stall)
+            r, w, _ = select.select([s] if sink else [], [s], [], wait)
+            if not r and not w:
+                if stall is not None and time.monotonic() - now >= stall:
+                    return sent, False
+                continue
+            if r:
+                try:
+                    chunk = s.recv(1 << 16)
+                except BlockingIOError:
+                    chunk = None
+                except ConnectionResetError:
+                    return sent, True
+                if chunk == b"":
+                    return sent, True
+                if chunk:
+                    sink(chunk)
+            if w:
+                at = sent % len(data)
+                try:
+                    sent += s.send(view[at:at + (1 << 20)])
+                except BlockingIOError:
+                    pass
+                except (BrokenPipeError, ConnectionResetError):
+                    return sent, True
+        return sent, False
+    finally:
+        s.setblocking(True)
+
+
+def drain_until_close(s, stream, end):
+    """Reads into stream until its close frame came or the server ended TCP."""
+    while stream.close is None:
+        left = end - time.monotonic()
+        require(left > 0, "timed out waiting for the close (%d pongs so far)" % stream.pongs)
+        s.settimeout(left)
+        try:
+            chunk = s.recv(1 << 16)
+        except socket.timeout:
+            continue
+        except ConnectionResetError:
+            return
+        if not chunk:
+            return
+        stream.feed(chunk)
 
 
 def echo_works(port, text="still here", end=None):
