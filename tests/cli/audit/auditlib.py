@@ -286,7 +286,7 @@ def ws_open(port, path="/echo", rcvbuf=None):
 MASK = b"\x37\xfa\x21\x3d"
 
 
-def frame(opcode, payload=b"", fin=True, rsv=0, mask=True, length=None, minimal=True):
+def frame(opcode, payload=b"", fin=True, rsv=0, mask=True, length=None, minimal=True, key=MASK):
     """A client frame. length overrides the announced length; minimal=False uses the 64-bit form."""
     b0 = (0x80 if fin else 0) | (rsv << 4) | opcode
     n = len(payload) if length is None else length
@@ -298,16 +298,15 @@ def frame(opcode, payload=b"", fin=True, rsv=0, mask=True, length=None, minimal=
         head = bytes([b0, (0x80 if mask else 0) | 127]) + struct.pack("!Q", n)
     if not mask:
         return head + payload
-    return head + MASK + bytes(b ^ MASK[i & 3] for i, b in enumerate(payload))
+    return head + key + masked_fast(payload, key)
 
 
-def masked_fast(payload):
-    """Masks a long payload quickly (all-zero mask bytes would be legal, but mask for real)."""
-    key = int.from_bytes(MASK, "little")
+def masked_fast(payload, key=MASK):
+    """payload XOR the repeated 4-byte key, as one big-integer operation."""
     n = len(payload)
     words = (n + 3) // 4
     padded = payload + b"\0" * (words * 4 - n)
-    k = int.from_bytes(MASK * words, "little")
+    k = int.from_bytes(key * words, "little")
     return (int.from_bytes(padded, "little") ^ k).to_bytes(words * 4, "little")[:n]
 
 
