@@ -67,13 +67,13 @@ def ping_flood_stays_bounded(srv):
         stream.expected_pong = PING_PAYLOAD
         stream.feed(bytes(r.buf))
         mark = srv.memory_mark()
-        ping = frame(9, PING_PAYLOAD)
+        block = frame(9, PING_PAYLOAD) * 1000  # written a block at a time, not a syscall per ping
         # First as a peer that reads nothing: the pongs pile up at the server until it stops
         # reading; then reading along, for the rest.
-        sent, closed = pump(s, ping, deadline(60), repeat=PINGS, stall=3)
-        if not closed and sent < len(ping) * PINGS:
+        sent, closed = pump(s, block, deadline(60), repeat=PINGS // 1000, stall=3)
+        if not closed and sent < len(block) * (PINGS // 1000):
             note("the server stopped reading after %.1f MB of pings while their pongs went unread" % (sent / 1e6))
-            sent, closed = pump(s, ping, deadline(60), sink=stream.feed, repeat=PINGS, start=sent)
+            sent, closed = pump(s, block, deadline(60), sink=stream.feed, repeat=PINGS // 1000, start=sent)
         if not closed:
             close_politely(s, stream)
         else:
