@@ -13,7 +13,7 @@ import sys
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from auditlib import (connect, deadline, echo_works, frame, http, main_with_server,  # noqa: E402
+from auditlib import (connect, deadline, echo_works, http, main_with_server,  # noqa: E402
                       masked_fast, note, pump, require, ws_open)
 
 HALF_HEADS = 500

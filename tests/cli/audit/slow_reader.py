@@ -15,7 +15,7 @@ import tempfile
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from auditlib import CheckFailed, Reader, connect, main_with_server, parse_head, require  # noqa: E402
+from auditlib import CheckFailed, Reader, connect, main_with_server, note, parse_head, require  # noqa: E402
 
 SIZE = 64 << 20
 SECONDS = 11.0                 # 10 s would be read by then: 58 MiB, 6 MiB short of the file
@@ -55,6 +55,7 @@ def slow_reader_receives_the_whole_file(srv):
             got += len(chunk)
             last = time.monotonic()
         elapsed = last - t0
+        note("%d MiB in %.1f s" % (got >> 20, elapsed))
         require(got == SIZE, "received %d bytes, %d more than the file" % (got, got - SIZE))
         require(elapsed > 10.0, "the transfer took only %.1f s, not past the old 10 s cut" % elapsed)
         s.settimeout(STUCK)

@@ -9,7 +9,7 @@ import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from auditlib import (Reader, connect, deadline, echo_works, http, main_with_server,  # noqa: E402
-                      parse_head, require)
+                      note, parse_head, require)
 
 BIG = 200 << 20     # sparse: no disk, no page cache worth speaking of
 SMALL = bytes(range(256)) * 4
@@ -37,6 +37,7 @@ def file_is_streamed_not_loaded(srv):
         # One more round trip: the server has been through its loops since the stalled writes.
         echo_works(srv.port)
         growth = srv.growth_mb(mark)
+        note("%d stalled GETs and %d HEADs of %d MB: server grew %.1f MB" % (STALLED, STALLED, BIG >> 20, growth))
         require(growth < RSS_GROWTH_MB, "server RSS grew by %.0f MB with %d stalled GETs and %d HEADs of a %d MB file"
                 % (growth, STALLED, STALLED, BIG >> 20))
     finally:
