@@ -101,7 +101,7 @@ class Peer:
         self.out = bytearray()
         self.stream = FrameStream()
         self.bytes_in = 0
-        self.budget = rng.choice((16 << 10, 128 << 10, 1 << 20, 4 << 20))  # then a close and our FIN
+        self.budget = rng.choice((32 << 10, 256 << 10, 2 << 20, 8 << 20))  # then a close and our FIN
         self.written = 0
         self.finishing = False
         if rng.random() < 0.1:
