@@ -117,7 +117,7 @@ int main(int argc, char** argv) {
   std::error_code ec;
   auto l = net::listener::open_tcp(
       loops, "127.0.0.1", port,
-      [&loops, owner](net::any_stream s, asio::io_context& ctx) {
+      [&loops, owner](net::any_stream s, asio::io_context& ctx, net::admission_ticket) {  // no admission set
         // On the socket's loop: the front reads the request and calls the owner.
         auto f = std::make_shared<http::front>(loops.share(ctx), std::move(s), http::front_options{}, owner);
         f->start();

@@ -55,6 +55,10 @@ struct server_options {
   // over it is closed with 1013 (Try Again Later). Checked after each read, so one read's growth
   // may pass it. 0: no bound beyond session.max_message_size per connection.
   std::size_t max_message_memory = 256u << 20;
+  // With TLS: connections accepted whose TLS handshake is not done yet (about 84 KB each). At the
+  // bound the server stops accepting until one ends (each is bounded by session.handshake_timeout);
+  // the kernel's backlog holds the rest. Plain-text connections are not counted. 0: no bound.
+  std::size_t max_tls_handshakes = 512;
 };
 
 class server {

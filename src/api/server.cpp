@@ -12,6 +12,9 @@ namespace websock {
 
 server::state::state(server_options o) : options(std::move(o)) {
   pool = std::make_unique<net::workers>(options.threads);
+  if (options.tls && options.max_tls_handshakes != 0) {
+    tls_admission = std::make_shared<net::admission>(options.max_tls_handshakes);
+  }
   if (options.max_message_memory != 0) {
     message_budget = std::make_shared<runtime::message_budget>(options.max_message_memory);
   }
@@ -48,7 +51,8 @@ void server::state::remove_front(std::uint64_t id) {
 namespace {
 
 // Runs on the socket's worker loop.
-void accept_one(const std::shared_ptr<server::state>& st, net::any_stream s, asio::io_context& ctx) {
+void accept_one(const std::shared_ptr<server::state>& st, net::any_stream s, asio::io_context& ctx,
+                net::admission_ticket ticket) {
   {
     std::lock_guard lock(st->mu);
     if (st->stopping) return;  // accepted just before the listener closed: drop it
@@ -60,13 +64,15 @@ void accept_one(const std::shared_ptr<server::state>& st, net::any_stream s, asi
   http::front_options fo;
   fo.head_timeout = st->options.session.handshake_timeout;
   auto f = std::make_shared<http::front>(st->pool->share(ctx), std::move(s), fo, st->http_owner);
+  f->hold_during_tls_handshake(std::move(ticket));
   st->add_front(f);
   f->start();
 }
 
 net::listener::on_accept make_acceptor(const std::shared_ptr<server::state>& st) {
-  return [weak = std::weak_ptr<server::state>(st)](net::any_stream s, asio::io_context& ctx) {
-    if (auto strong = weak.lock()) accept_one(strong, std::move(s), ctx);
+  return [weak = std::weak_ptr<server::state>(st)](net::any_stream s, asio::io_context& ctx,
+                                                   net::admission_ticket ticket) {
+    if (auto strong = weak.lock()) accept_one(strong, std::move(s), ctx, std::move(ticket));
   };
 }
 
@@ -151,6 +157,7 @@ std::error_code server::try_listen(const std::string& host, std::uint16_t port) 
   std::error_code ec;
   auto l = net::listener::open_tcp(*state_->pool, host, port, make_acceptor(state_), ec);
   if (!l) return ec ? ec : make_error_code(net_errc::listen_failed);
+  if (state_->tls_admission) l->set_admission(state_->tls_admission);  // TCP listeners speak TLS
   std::lock_guard lock(state_->mu);
   state_->listeners.push_back(l);
   if (state_->started) l->start();

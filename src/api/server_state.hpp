@@ -49,7 +49,8 @@ struct server::state {
   std::unique_ptr<net::workers> pool;
   std::vector<std::shared_ptr<net::listener>> listeners;
   std::shared_ptr<asio::ssl::context> tls;
-  std::shared_ptr<runtime::message_budget> message_budget;  // null: options.max_message_memory == 0
+  std::shared_ptr<runtime::message_budget> message_budget;
+  std::shared_ptr<net::admission> tls_admission;  // null: no TLS, or options.max_tls_handshakes == 0  // null: options.max_message_memory == 0
 
   std::mutex stop_mu;
   mutable std::mutex mu;

@@ -103,6 +103,7 @@ void front::start() {
   rearm();
   if (auto* tls = std::get_if<net::tls_socket>(&stream_)) {
     tls->async_handshake(asio::ssl::stream_base::server, [self = shared_from_this()](std::error_code ec) {
+      self->tls_ticket_.release();
       if (self->state_ == state::done) return;
       if (ec) {
         self->log(self->remote_ + " TLS handshake failed: " + ec.message());

@@ -30,6 +30,7 @@
 #include <system_error>
 
 #include "channel/channel.hpp"
+#include "net/admission.hpp"
 #include "http/request_parser.hpp"
 #include "http/response_writer.hpp"
 #include "http/static_files.hpp"
@@ -93,6 +94,8 @@ class front final : public std::enable_shared_from_this<front>, private net::tim
   // Any thread: drops the connection.
   void abort();
 
+  // A place in the server's bound on TLS handshakes, given back once the handshake ended.
+  void hold_during_tls_handshake(net::admission_ticket t) { tls_ticket_ = std::move(t); }
   std::uint64_t id() const noexcept { return id_; }
   const std::string& remote_address() const noexcept { return remote_; }
   asio::io_context& context() const noexcept { return ctx_; }
@@ -139,6 +142,7 @@ class front final : public std::enable_shared_from_this<front>, private net::tim
   std::optional<file_reply> file_;      // the range still to stream after next_out_
   std::unique_ptr<char[]> file_buf_;    // while streaming
   std::unique_ptr<std::byte[]> tls_own_;
+  net::admission_ticket tls_ticket_;
   bool close_after_ = false;  // close once the current answer is written
   bool answer_queued_ = false;
   bool reading_ = false;

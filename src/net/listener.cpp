@@ -74,13 +74,30 @@ void listener::close() {
   });
 }
 
+bool listener::admit(admission_ticket& ticket, void (listener::*again)()) {
+  if (!gate_) return true;
+  asio::io_context& acceptor_loop = pool_.at(0);
+  auto resume = [weak = weak_from_this(), &acceptor_loop, again] {
+    asio::post(acceptor_loop, [weak, again] {
+      if (auto self = weak.lock()) (self.get()->*again)();
+    });
+  };
+  if (!gate_->try_enter(std::move(resume))) return false;
+  ticket = admission_ticket(gate_);
+  return true;
+}
+
 void listener::accept_tcp() {
+  if (!tcp_->is_open()) return;
+  admission_ticket ticket;
+  if (!admit(ticket, &listener::accept_tcp)) return;
   asio::io_context& target = pool_.next();
-  tcp_->async_accept(target, [self = shared_from_this(), &target](std::error_code ec, tcp::socket s) {
+  tcp_->async_accept(target, [self = shared_from_this(), &target, ticket = std::move(ticket)](
+                                 std::error_code ec, tcp::socket s) mutable {
     if (ec == asio::error::operation_aborted || !self->tcp_->is_open()) return;
     if (!ec) {
-      asio::post(target, [self, s = std::move(s), &target]() mutable {
-        self->handler_(any_stream(std::in_place_type<tcp::socket>, std::move(s)), target);
+      asio::post(target, [self, s = std::move(s), &target, ticket = std::move(ticket)]() mutable {
+        self->handler_(any_stream(std::in_place_type<tcp::socket>, std::move(s)), target, std::move(ticket));
       });
     }
     // Errors such as EMFILE are transient: keep accepting, after a pause.
@@ -90,13 +107,17 @@ void listener::accept_tcp() {
 }
 
 void listener::accept_unix() {
+  if (!unix_->is_open()) return;
+  admission_ticket ticket;
+  if (!admit(ticket, &listener::accept_unix)) return;
   asio::io_context& target = pool_.next();
-  unix_->async_accept(target, [self = shared_from_this(), &target](std::error_code ec,
-                                                                   unix_protocol::socket s) {
+  unix_->async_accept(target, [self = shared_from_this(), &target, ticket = std::move(ticket)](
+                                  std::error_code ec, unix_protocol::socket s) mutable {
     if (ec == asio::error::operation_aborted || !self->unix_->is_open()) return;
     if (!ec) {
-      asio::post(target, [self, s = std::move(s), &target]() mutable {
-        self->handler_(any_stream(std::in_place_type<unix_protocol::socket>, std::move(s)), target);
+      asio::post(target, [self, s = std::move(s), &target, ticket = std::move(ticket)]() mutable {
+        self->handler_(any_stream(std::in_place_type<unix_protocol::socket>, std::move(s)), target,
+                       std::move(ticket));
       });
     }
     if (ec) return self->back_off(&listener::accept_unix);
