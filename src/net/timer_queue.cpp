@@ -51,7 +51,10 @@ void timer_queue::use_clock(std::shared_ptr<const clock> c) {
       auto done = ran->get_future();
       asio::post(*ctx, [ctx, ran] {
         timer_queue::of(*ctx).run_due();
-        ran->set_value();
+        // Completions the timers caused (a cancelled read) wait in this handler's private queue
+        // until it returns, behind anything posted meanwhile: signal two hops later, so that
+        // they ran first (advance(0s) after a trim saw the buffers still held otherwise).
+        asio::post(*ctx, [ctx, ran] { asio::post(*ctx, [ran] { ran->set_value(); }); });
       });
       done.wait_for(std::chrono::seconds(10));
     });
