@@ -26,8 +26,8 @@ channel::channel(std::shared_ptr<asio::io_context> ctx, net::any_stream stream, 
                                    .assemble_messages = options.mode == channel_mode::push,
                                    .keep_output_capacity = keep_write_capacity}),
       limits_(options.limits),
-      budget_(options.budget),
-      id_(next_id.fetch_add(1, std::memory_order_relaxed)) {
+      id_(next_id.fetch_add(1, std::memory_order_relaxed)),
+      budget_(options.budget) {
   if (options.mode == channel_mode::pull) pull_ = std::make_unique<pull_state>();
   remote_ = net::remote_address(stream_);
   net::set_no_delay(stream_);
