@@ -3,7 +3,7 @@
 #include <array>
 #include <ctime>
 
-#include "http/log_escape.hpp"
+#include "websock/core/log_escape.hpp"
 #include "websock/error.hpp"
 
 namespace websock::http {
@@ -105,7 +105,8 @@ void front::start() {
     tls->async_handshake(asio::ssl::stream_base::server, [self = shared_from_this()](std::error_code ec) {
       if (self->state_ == state::done) return;
       if (ec) {
-        self->log(self->remote_ + " TLS handshake failed: " + ec.message());
+        // The reason is OpenSSL's text about what the peer sent: escaped like any peer bytes.
+        self->log(self->remote_ + " TLS handshake failed: " + core::escape_for_log(ec.message()));
         return self->finish(ec);
       }
       self->state_ = state::reading;
