@@ -92,8 +92,10 @@ class server_http_owner final : public http::front_owner {
                                    core::escape_for_log(r.target));
       return f.respond_bytes(handshake.response());
     }
-    auto ch = f.upgrade(runtime::channel_options{core::role::server, st->options.session, runtime::channel_mode::push,
-                                                           st->message_budget});
+    // The route's own limits if it has them (a fan-out room's small buffer), else the server's.
+    const session_options& limits = route->r.session ? *route->r.session : st->options.session;
+    auto ch = f.upgrade(runtime::channel_options{core::role::server, limits, runtime::channel_mode::push,
+                                                 st->message_budget});
     auto s = std::make_shared<session>(ch);
     s->attach_server(st, route);
     st->add(s);
