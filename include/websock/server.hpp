@@ -38,6 +38,11 @@ struct route {
   // Last word on an upgrade (auth, origin checks): return 0 to accept, adding response headers if
   // wanted, or an HTTP status such as 401 or 403 to refuse it.
   std::function<int(const upgrade_request&, header_list& response_headers)> on_upgrade;
+  // Limits and timers of this route's connections; unset: server_options::session. (The handshake
+  // timeout is always the server's: it runs before the request names a route.) A fan-out route
+  // wants a small max_buffered_bytes with backpressure_policy::close_connection, so one member
+  // that stops reading is closed with 1008 instead of holding the others' messages.
+  std::optional<session_options> session;
 };
 
 struct server_options {

@@ -6,7 +6,7 @@
 
 #include "api/server_state.hpp"
 #include "api/session.hpp"
-#include "http/log_escape.hpp"
+#include "websock/core/log_escape.hpp"
 #include "http/target.hpp"
 #include "websock/error.hpp"
 
@@ -61,8 +61,8 @@ class server_http_owner final : public http::front_owner {
       a = std::move(fa);
     }
     if (!a) a = answer_of(http_response{.status = 404, .body = "not found\n"});
-    st->log(log_level::info, f.remote_address() + " " + http::escape_for_log(req.method, 16) + " " +
-                                 http::escape_for_log(req.target) + " " + std::to_string(a->head.status));
+    st->log(log_level::info, f.remote_address() + " " + core::escape_for_log(req.method, 16) + " " +
+                                 core::escape_for_log(req.target) + " " + std::to_string(a->head.status));
     f.respond(std::move(*a));
   }
 
@@ -89,11 +89,13 @@ class server_http_owner final : public http::front_owner {
     handshake.decide(head_of(r));
     if (!handshake.accepted()) {
       st->log(log_level::info, f.remote_address() + " upgrade refused: " + std::to_string(handshake.status()) + " " +
-                                   http::escape_for_log(r.target));
+                                   core::escape_for_log(r.target));
       return f.respond_bytes(handshake.response());
     }
-    auto ch = f.upgrade(runtime::channel_options{core::role::server, st->options.session, runtime::channel_mode::push,
-                                                           st->message_budget});
+    // The route's own limits if it has them (a fan-out room's small buffer), else the server's.
+    const session_options& limits = route->r.session ? *route->r.session : st->options.session;
+    auto ch = f.upgrade(runtime::channel_options{core::role::server, limits, runtime::channel_mode::push,
+                                                 st->message_budget});
     auto s = std::make_shared<session>(ch);
     s->attach_server(st, route);
     st->add(s);

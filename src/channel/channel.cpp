@@ -2,6 +2,7 @@
 // thread-safe entry points (send, ping, close, abort, shutdown).
 #include "channel/channel.hpp"
 
+#include "websock/core/log_escape.hpp"
 #include "websock/error.hpp"
 
 namespace websock::runtime {
@@ -80,7 +81,9 @@ void channel::on_response_bytes(std::span<std::byte> data) {
     const auto& head = client_hs_->response();
     if (head.status != 0 && head.status != 101) {
       failure_ = make_error_code(errc::upgrade_rejected);
-      close_.reason = "server refused the upgrade: HTTP " + std::to_string(head.status) + " " + head.reason;
+      // The reason phrase is the server's bytes, bound for the application's log: escaped and cut.
+      close_.reason = "server refused the upgrade: HTTP " + std::to_string(head.status) + " " +
+                      core::escape_for_log(head.reason);
     } else {
       failure_ = make_error_code(client_hs_->error());
       close_.reason = "bad handshake response: " + failure_.message();

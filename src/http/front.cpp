@@ -3,7 +3,7 @@
 #include <array>
 #include <ctime>
 
-#include "http/log_escape.hpp"
+#include "websock/core/log_escape.hpp"
 #include "websock/error.hpp"
 
 namespace websock::http {
@@ -106,7 +106,8 @@ void front::start() {
       self->tls_ticket_.release();
       if (self->state_ == state::done) return;
       if (ec) {
-        self->log(self->remote_ + " TLS handshake failed: " + ec.message());
+        // The reason is OpenSSL's text about what the peer sent: escaped like any peer bytes.
+        self->log(self->remote_ + " TLS handshake failed: " + core::escape_for_log(ec.message()));
         return self->finish(ec);
       }
       self->state_ = state::reading;

@@ -60,7 +60,7 @@ class front_owner {
   virtual void on_upgrade(front& f, const request& req, std::span<const std::byte> early) = 0;
   // Once, when the front ends without an upgrade (answered and closed, timed out, peer left).
   virtual void on_front_closed(front&) {}
-  // A line worth logging; peer bytes in it are already escaped (log_escape.hpp).
+  // A line worth logging; peer bytes in it are already escaped (websock/core/log_escape.hpp).
   virtual void on_log(front&, std::string_view) {}
 };
 

@@ -3,6 +3,8 @@
 #include <openssl/bio.h>
 #include <openssl/ssl.h>
 
+#include "websock/core/log_escape.hpp"
+
 namespace websock::net {
 
 std::size_t read_some_now(any_stream& s, asio::mutable_buffer buffer, std::error_code& ec) {
@@ -81,8 +83,9 @@ std::string remote_address(any_stream& s) {
       out.append(":").append(std::to_string(ep.port()));
       return out;
     } else {
-      const std::string path = ep.path();
-      return std::string("unix:").append(path);
+      // A Unix peer names its own socket: any bytes up to ~108, so they are escaped like any
+      // peer bytes. The address is for logs and display only.
+      return std::string("unix:").append(core::escape_for_log(ep.path()));
     }
   });
 }

@@ -66,7 +66,7 @@ void cancel(any_stream& s) noexcept;
 void close(any_stream& s) noexcept;
 // Closes with SO_LINGER 0, so the peer sees a TCP reset (tests of abnormal closure).
 void reset(any_stream& s) noexcept;
-// "1.2.3.4:5", "[::1]:5" or the Unix socket path.
+// "1.2.3.4:5", "[::1]:5" or "unix:" and the peer's socket path, escaped (safe to log).
 std::string remote_address(any_stream& s);
 // TCP_NODELAY: frames are whole messages, so Nagle only adds latency.
 void set_no_delay(any_stream& s) noexcept;

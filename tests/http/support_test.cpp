@@ -1,5 +1,5 @@
-// The small pieces of the HTTP front: target splitting, routing, log escaping, dates, content
-// types, ranges and validators.
+// The small pieces of the HTTP front: target splitting, routing, dates, content types, ranges and
+// validators.
 #include <gtest/gtest.h>
 
 #include <functional>
@@ -7,7 +7,6 @@
 
 #include "http/conditional.hpp"
 #include "http/http_date.hpp"
-#include "http/log_escape.hpp"
 #include "http/mime.hpp"
 #include "http/range.hpp"
 #include "http/router.hpp"
@@ -58,16 +57,6 @@ TEST(HttpSupport, RouterExactBeforeLongestPrefix) {
   none.exact("/a", 1);
   EXPECT_EQ(none.find("/b"), nullptr);
   EXPECT_EQ(none.find("/a/"), nullptr);
-}
-
-TEST(HttpSupport, LogEscapeKeepsPrintableEscapesTheRestAndTruncates) {
-  EXPECT_EQ(http::escape_for_log("GET / HTTP/1.1"), "GET / HTTP/1.1");
-  EXPECT_EQ(http::escape_for_log("a\r\nb\tc\\d"), "a\\r\\nb\\tc\\\\d");
-  EXPECT_EQ(http::escape_for_log(std::string("\x16\x03\x00\xff\x7f", 5)), "\\x16\\x03\\x00\\xff\\x7f");
-  EXPECT_EQ(http::escape_for_log("\x1b[2J"), "\\x1b[2J");  // no terminal control
-  EXPECT_EQ(http::escape_for_log(std::string(10, 'x'), 4), "xxxx...(10 bytes)");
-  EXPECT_EQ(http::escape_for_log("abcd", 4), "abcd");
-  EXPECT_EQ(http::escape_for_log(""), "");
 }
 
 TEST(HttpSupport, RFC9110_5_6_7_HttpDateRoundTrip) {

@@ -22,8 +22,12 @@ int main(int argc, char** argv) {
   key->needs(cert);
   s->add_option("--static", serve.static_dir, "Serve files from this directory")->check(CLI::ExistingDirectory);
   s->add_option("--threads", serve.threads, "Worker threads (0: one per core)")->capture_default_str();
-  s->add_flag("-q,--quiet", quiet, "Warnings and errors only");
+  s->add_flag("-q,--quiet", quiet, "Errors only: no connection, request or warning lines");
   s->add_flag("-v,--verbose", verbose, "Also log every message");
+  s->footer(
+      "Log (stderr): one line per connection opened and closed and per HTTP request (info), slow chat members\n"
+      "closed with 1008 (warn, once per connection). Peer bytes are escaped and cut at 128 bytes; repeated\n"
+      "warnings of a connection are counted ('... and N more'). -q: errors only. -v: also every message.");
 
   cli::connect_args conn;
   auto* c = app.add_subcommand("connect", "Interactive client: stdin lines are sent, messages are printed");
@@ -51,7 +55,7 @@ int main(int argc, char** argv) {
   auto* check = app.add_subcommand("self-check", "Run the protocol core through a handshake in memory");
 
   CLI11_PARSE(app, argc, argv);
-  if (quiet) cli::log_threshold() = websock::log_level::warning;
+  if (quiet) cli::log_threshold() = websock::log_level::error;  // quiet means quiet: no warnings either
   if (verbose) cli::log_threshold() = websock::log_level::debug;
   if (s->parsed()) return cli::serve(serve);
   if (c->parsed()) return cli::connect(conn);

@@ -1,6 +1,6 @@
-#include "http/log_escape.hpp"
+#include "websock/core/log_escape.hpp"
 
-namespace websock::http {
+namespace websock::core {
 
 std::string escape_for_log(std::string_view bytes, std::size_t max_bytes) {
   static constexpr char hex[] = "0123456789abcdef";
@@ -30,4 +30,4 @@ std::string escape_for_log(std::string_view bytes, std::size_t max_bytes) {
   return out;
 }
 
-}  // namespace websock::http
+}  // namespace websock::core
