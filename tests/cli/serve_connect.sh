@@ -33,6 +33,13 @@ page=$(timeout 5 cat <&3)
 exec 3>&-
 grep -q '200 OK' <<<"$page" || fail "demo page status"
 grep -q 'new WebSocket' <<<"$page" || fail "demo page body"
+# RFC 9110 15.5.6: a method the page does not serve is 405 with Allow (it was 200 and the page).
+exec 3<>"/dev/tcp/127.0.0.1/$port"
+printf 'zq7MARKx / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n' >&3
+other=$(timeout 5 cat <&3)
+exec 3>&-
+grep -q '405 Method Not Allowed' <<<"$other" || fail "unknown method on the page: $(head -1 <<<"$other")"
+grep -qi '^Allow: GET, HEAD' <<<"$other" || fail "405 without Allow"
 exec 3<>"/dev/tcp/127.0.0.1/$port"
 printf 'GET /missing HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n' >&3
 grep -q '404 Not Found' <<<"$(timeout 5 cat <&3)" || fail "404"

@@ -116,7 +116,12 @@ int serve(const serve_args& a) {
                         if (websock::log_level::debug >= log_threshold()) {  // no formatting on the hot path
                           log(websock::log_level::debug, describe(c) + " message " + std::to_string(m.data.size()) + " B");
                         }
-                        c.send(m.kind, m.data);
+                        // The reply always finds room (delivery pauses while the send buffer is
+                        // over half full); a send that fails all the same ends the connection
+                        // with a code rather than losing the echo.
+                        if (const auto ec = c.send(m.kind, m.data); ec && ec != websock::errc::not_open) {
+                          c.close(websock::close_code::internal_error, "echo failed");
+                        }
                       }}, limiter)});
   srv.route("/chat", {.callbacks = logged({.on_open = [&room](websock::connection& c) { room.join(c); },
                                            .on_message = [&room](websock::connection&, const websock::message& m) {
@@ -130,6 +135,9 @@ int serve(const serve_args& a) {
   const bool own_index = !a.static_dir.empty();
   srv.on_http([own_index](const websock::http_request& r) -> std::optional<websock::http_response> {
     if (r.path == "/demo" || (!own_index && (r.path == "/" || r.path == "/index.html"))) {
+      if (r.method != "GET" && r.method != "HEAD") {  // RFC 9110 15.5.6: say which methods work
+        return websock::http_response{.status = 405, .body = "method not allowed\n", .headers = {{"Allow", "GET, HEAD"}}};
+      }
       return websock::http_response{.content_type = "text/html; charset=utf-8", .body = std::string(demo_page())};
     }
     return std::nullopt;
