@@ -43,7 +43,7 @@ core::client_handshake_options make_options(std::uint8_t flags) {
     default: break;
   }
   if (flags & 0x40) o.extensions = {"permessage-deflate; client_max_window_bits"};
-  if (flags & 0x80) o.extra_headers = {{"Origin", "http://example.com"}, {"Host", "ignored"}};
+  if (flags & 0x80) o.extra_headers = {{"Origin", "http://example.com"}, {"X-Trace", "a\tb"}};
   return o;
 }
 

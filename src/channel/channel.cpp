@@ -69,6 +69,11 @@ void channel::start_client(std::shared_ptr<channel_events> events, core::client_
   started_ = timers_.now();
   target_ = request.target;
   client_hs_ = std::make_unique<core::client_handshake>(std::move(request));
+  if (client_hs_->done()) {  // the core refused the options: not one byte goes out
+    failure_ = make_error_code(client_hs_->error());
+    close_.reason = "refusing to send the upgrade request: " + failure_.message();
+    return finish(failure_);
+  }
   head_out_ = client_hs_->request();
   arm_timer();
   after_io();

@@ -50,6 +50,14 @@ const char* describe(errc e) noexcept {
     case errc::http_unexpected_subprotocol: return "subprotocol was not offered";
     case errc::http_unexpected_extension: return "extension was not offered";
     case errc::http_duplicate_header: return "header repeated";
+    case errc::http_bad_response_version: return "101 response is not HTTP/1.1";
+    case errc::bad_request_target: return "request target does not start with '/' or holds a control character (CR, LF, NUL...)";
+    case errc::bad_host: return "host is not a host name or IP address with an optional port";
+    case errc::bad_header_name: return "header name is not a token";
+    case errc::bad_header_value: return "header value holds a control character (CR, LF, NUL...)";
+    case errc::reserved_header: return "header is written by the handshake itself (Host, Upgrade, Connection, Sec-WebSocket-*)";
+    case errc::bad_subprotocol: return "subprotocol is not a token or is offered twice";
+    case errc::bad_extension: return "extension offer is not one element on one line";
     case errc::out_of_memory: return "out of memory";
     case errc::policy_violation: return "policy violation";
     case errc::overloaded: return "server overloaded: message memory budget spent";

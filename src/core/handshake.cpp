@@ -77,10 +77,16 @@ client_handshake::client_handshake(client_handshake_options options, const rando
     : options_(std::move(options)),
       key_(generate_key(random)),
       expected_accept_(compute_accept_key(key_)),
-      parser_(http_kind::response, options_.limits) {}
+      parser_(http_kind::response, options_.limits) {
+  if (const errc e = check_client_request(options_); e != errc::ok) {
+    error_ = e;
+    done_ = true;
+  }
+}
 
 header_list client_handshake::request_headers() const {
   header_list h;
+  if (is_request_option_error(error_)) return h;
   h.push_back({"Host", options_.host});
   h.push_back({"Upgrade", "websocket"});
   h.push_back({"Connection", "Upgrade"});
@@ -88,19 +94,13 @@ header_list client_handshake::request_headers() const {
   h.push_back({"Sec-WebSocket-Version", "13"});
   if (!options_.subprotocols.empty()) h.push_back({"Sec-WebSocket-Protocol", join(options_.subprotocols)});
   if (!options_.extensions.empty()) h.push_back({"Sec-WebSocket-Extensions", join(options_.extensions)});
-  for (const auto& extra : options_.extra_headers) {
-    // The handshake's own fields are ours to set: a caller's copy would contradict them.
-    if (iequals(extra.name, "Host") || iequals(extra.name, "Upgrade") ||
-        iequals(extra.name, "Connection") || iequals(extra.name, "Sec-WebSocket-Key") ||
-        iequals(extra.name, "Sec-WebSocket-Version")) {
-      continue;
-    }
-    h.push_back(extra);
-  }
+  // check_client_request refused the handshake's own fields and anything that breaks a line.
+  h.insert(h.end(), options_.extra_headers.begin(), options_.extra_headers.end());
   return h;
 }
 
 std::string client_handshake::request() const {
+  if (is_request_option_error(error_)) return {};
   std::string out = "GET " + options_.target + " HTTP/1.1\r\n";
   append_headers(out, request_headers());
   out += "\r\n";

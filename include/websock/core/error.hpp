@@ -57,6 +57,16 @@ enum class errc : int {
   http_unexpected_subprotocol,// server chose a subprotocol the client did not offer
   http_unexpected_extension,  // server chose an extension the client did not offer
   http_duplicate_header,      // a header that must appear once appears twice
+  http_bad_response_version,  // a 101 that is not HTTP/1.1 (or a later 1.x)
+
+  // What a client asked to send, refused before any byte is written (check_client_request).
+  bad_request_target = 150,   // target not "/...", or holds CR, LF, NUL or another control
+  bad_host,                   // host is not a host name or IP literal with an optional port
+  bad_header_name,            // extra header name is not a token
+  bad_header_value,           // extra header value holds CR, LF, NUL or another control
+  reserved_header,            // extra header the handshake writes itself (Host, Sec-WebSocket-*...)
+  bad_subprotocol,            // offered subprotocol is not a token, or is offered twice
+  bad_extension,              // offered extension is not "token[; params]" on one line
 
   // Resources.
   out_of_memory = 200,
@@ -65,6 +75,12 @@ enum class errc : int {
 };
 
 const std::error_category& core_category() noexcept;
+
+// True for the errors of check_client_request: the caller's own input was refused and nothing
+// was sent, so trying again cannot help.
+constexpr bool is_request_option_error(errc e) noexcept {
+  return e >= errc::bad_request_target && e <= errc::bad_extension;
+}
 
 inline std::error_code make_error_code(errc e) noexcept {
   return {static_cast<int>(e), core_category()};

@@ -24,14 +24,34 @@ bool is_valid_key(std::string_view key) noexcept;
 
 // ---------------------------------------------------------------- client
 
+// Every string here goes into the request head; check_client_request holds each to its grammar.
 struct client_handshake_options {
-  std::string host;                       // Host header value (host[:port])
-  std::string target = "/";               // request-target
-  std::vector<std::string> subprotocols;  // offered, in preference order
+  std::string host;                       // Host header value (host[:port]); empty: not sent by us
+  std::string target = "/";               // request-target: "/path?query", percent-encoded as needed
+  std::vector<std::string> subprotocols;  // offered, in preference order: tokens, each once
   std::vector<std::string> extensions;    // offered, each one element, e.g. "permessage-deflate; client_max_window_bits"
-  header_list extra_headers;              // Origin, Authorization, cookies...
+  header_list extra_headers;              // Origin, Authorization, cookies... (not the handshake's own)
   http_limits limits;
 };
+
+// Checks what a client asked to send before any byte is written, and percent-encodes the target:
+//  - target: must start with '/'; CR, LF, NUL and the other controls (but HTAB) are refused; SP,
+//    HTAB, bytes over 0x7E and every other character a request-target cannot hold ('"', '#', '<',
+//    '>', '\\', '^', '`', '{', '|', '}', '[', ']', a '%' that starts no escape) become %HH; escapes
+//    already there stay, so checking twice changes nothing.
+//  - host: a reg-name, IPv4 address or [IP literal], then an optional ":port".
+//  - subprotocols: tokens, none twice (RFC 6455 4.1). extensions: "token[; params]", no comma.
+//  - extra headers: token names; values without CR, LF, NUL or other controls (HTAB may stay);
+//    never a field the handshake writes itself (is_reserved_request_header).
+// Returns the first problem (is_request_option_error), with `culprit` set to the offending
+// target, host, subprotocol, extension or header name (a header's value is never copied: it may
+// be a secret). client_handshake runs this too, so every face gets the same rules.
+errc check_client_request(client_handshake_options& options, std::string* culprit = nullptr);
+// The target check and encoding alone; `out` may be `target`, and is left as it was on failure.
+errc encode_request_target(std::string_view target, std::string& out);
+// Host, Upgrade, Connection, Sec-WebSocket-Key, -Version, -Accept, -Protocol and -Extensions: the
+// handshake writes or checks these itself (subprotocols and extensions have their own options).
+bool is_reserved_request_header(std::string_view name) noexcept;
 
 struct negotiated {
   std::string subprotocol;              // empty: none
@@ -43,6 +63,8 @@ class client_handshake {
   explicit client_handshake(client_handshake_options options,
                             const random_source& random = openssl_random());
 
+  // The options go through check_client_request first. If they fail it, the handshake is done
+  // at once with that error, and request() and request_headers() are empty: send nothing.
   const std::string& key() const noexcept { return key_; }
   // The headers of the upgrade request, Host first, then the extra headers.
   header_list request_headers() const;

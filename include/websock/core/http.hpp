@@ -75,6 +75,12 @@ constexpr bool is_tchar(char c) noexcept {
   }
 }
 
+// A non-empty run of tchar: header names, methods, subprotocols.
+bool is_token(std::string_view s) noexcept;
+// A field value as RFC 9110 5.5 allows it: visible characters, obs-text, SP and HTAB; no CR, LF,
+// NUL or other control character, so it cannot end its line or start another.
+bool is_field_value(std::string_view s) noexcept;
+
 // Case-insensitive ASCII comparison, as header names and the handshake tokens require.
 bool iequals(std::string_view a, std::string_view b) noexcept;
 

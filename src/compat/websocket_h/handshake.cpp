@@ -118,6 +118,8 @@ HRESULT begin_client(handle& h, PCSTR* subprotocols, ULONG subprotocol_count, PC
   options.subprotocols = state->subprotocols;
   options.extensions = state->extensions;
   state->engine.emplace(std::move(options));
+  // The core refused what would go on the wire (a Host that is no host): nothing to hand back.
+  if (state->engine->done()) return E_INVALIDARG;
 
   // Of the request headers the core would send, hand back what the application must add:
   // Upgrade and Connection unless its own headers already carry the right tokens, then the key,

@@ -88,7 +88,9 @@ TEST(error, every_code_has_its_own_message) {
   std::set<std::string> seen;
   std::vector<int> values;
   for (int v = 1; v <= static_cast<int>(errc::bad_close_code_to_send); ++v) values.push_back(v);
-  for (int v = static_cast<int>(errc::http_malformed); v <= static_cast<int>(errc::http_duplicate_header); ++v)
+  for (int v = static_cast<int>(errc::http_malformed); v <= static_cast<int>(errc::http_bad_response_version); ++v)
+    values.push_back(v);
+  for (int v = static_cast<int>(errc::bad_request_target); v <= static_cast<int>(errc::bad_extension); ++v)
     values.push_back(v);
   values.push_back(static_cast<int>(errc::out_of_memory));
   values.push_back(static_cast<int>(errc::policy_violation));
