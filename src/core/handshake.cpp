@@ -114,7 +114,13 @@ std::size_t client_handshake::feed(std::span<const std::byte> data) {
     error_ = parser_.error();
     done_ = true;
   } else if (parser_.done()) {
-    error_ = check_response(parser_.head().status, parser_.head().headers, result_);
+    const auto& head = parser_.head();
+    // RFC 6455 4.1 sends the request as HTTP/1.1, and 101 is an HTTP/1.1 answer (RFC 9110 15.2.2):
+    // "HTTP/1.0 101" or "HTTP/2.0 101" cannot have switched this connection. A later 1.x minor
+    // version is read as 1.1 (RFC 9110 2.5).
+    const bool http_1_1 = head.version_major == 1 && head.version_minor >= 1;
+    error_ = head.status == 101 && !http_1_1 ? errc::http_bad_response_version
+                                             : check_response(head.status, head.headers, result_);
     done_ = true;
   }
   return n;

@@ -236,6 +236,40 @@ TEST(handshake, client_rejects_non_101_status) {
   }
 }
 
+// The response with its status line replaced.
+std::string with_status_line(std::string_view line) {
+  std::string r = response_101(counting_key);
+  r.replace(0, r.find("\r\n"), line);
+  return r;
+}
+
+// RFC 6455 4.1: the request is HTTP/1.1, and only an HTTP/1.1 101 (RFC 9110 15.2.2) switches the
+// connection; anything else on the status line fails the handshake.
+TEST(handshake, RFC6455_4_1_only_an_http_1_1_101_completes_the_handshake) {
+  for (const char* line : {"HTTP/1.0 101 Switching Protocols", "HTTP/2 101 Switching Protocols",
+                           "HTTP/2.0 101 Switching Protocols", "HTTP/1.1 101x Switching Protocols",
+                           "HTTP/1.1 101x", "HTTP/1.1 200 OK", "HTTP/1.1 1010 Switching Protocols",
+                           "HTTP/1.1 10 Switching Protocols", "HTTP/1.1  101 Switching Protocols",
+                           "HTTP/1.1 101\tSwitching Protocols", "http/1.1 101 Switching Protocols",
+                           " HTTP/1.1 101 Switching Protocols", "HTTP/1.1 101 Switching\x1b[2J"}) {
+    EXPECT_NE(client_result(with_status_line(line)), errc::ok) << line;
+  }
+  EXPECT_EQ(client_result(with_status_line("HTTP/1.1 101 Switching Protocols")), errc::ok);
+  EXPECT_EQ(client_result(with_status_line("HTTP/1.1 101")), errc::ok) << "the reason is optional";
+  EXPECT_EQ(client_result(with_status_line("HTTP/1.1 101 Whatever")), errc::ok);
+  EXPECT_EQ(client_result(with_status_line("HTTP/1.2 101 Switching Protocols")), errc::ok)
+      << "a later 1.x is read as 1.1 (RFC 9110 2.5)";
+}
+
+TEST(handshake, RFC6455_4_1_each_wrong_status_line_names_its_fault) {
+  EXPECT_EQ(client_result(with_status_line("HTTP/1.0 101 Switching Protocols")), errc::http_bad_response_version);
+  EXPECT_EQ(client_result(with_status_line("HTTP/2.0 101 Switching Protocols")), errc::http_bad_response_version);
+  EXPECT_EQ(client_result(with_status_line("HTTP/2 101 Switching Protocols")), errc::http_malformed);
+  EXPECT_EQ(client_result(with_status_line("HTTP/1.1 101x Switching Protocols")), errc::http_malformed);
+  EXPECT_EQ(client_result(with_status_line("HTTP/1.1 200 OK")), errc::http_bad_status);
+  EXPECT_EQ(client_result(with_status_line("HTTP/1.0 200 OK")), errc::http_bad_status) << "a refusal first";
+}
+
 TEST(handshake, client_upgrade_and_connection_are_case_insensitive) {
   EXPECT_EQ(client_result(response_101(counting_key, {}, "Upgrade: WebSocket", "Connection: upgrade")), errc::ok);
   EXPECT_EQ(client_result(response_101(counting_key, {}, "upgrade: WEBSOCKET", "CONNECTION: UPGRADE")), errc::ok);
