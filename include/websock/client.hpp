@@ -30,8 +30,14 @@ struct reconnect_options {
   unsigned max_attempts = 0;  // consecutive failures before giving up; 0: never give up
 };
 
+// The subprotocols, headers and URL go through core::check_client_request on connect(): a
+// header name that is no token, a value or URL holding CR, LF, NUL or another control, a
+// subprotocol that is no token, or a field the handshake writes itself (Host, Upgrade,
+// Connection, Sec-WebSocket-*) fails the attempt with that core::errc before anything is
+// connected or sent. Spaces, tabs and non-ASCII bytes in the URL's path and query are
+// percent-encoded.
 struct client_options {
-  std::vector<std::string> subprotocols;  // offered, preferred first
+  std::vector<std::string> subprotocols;  // offered, preferred first: tokens, each once
   header_list headers;                    // extra upgrade headers (Origin, Authorization...)
   tls_client_options tls;
   std::string proxy;                      // HTTP CONNECT proxy: "host:port" or "http://host:port"

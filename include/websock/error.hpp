@@ -1,5 +1,7 @@
 // Error codes of the layers above the protocol core, one std::error_category per layer:
-//   websock.core  protocol violations and handshake refusals (websock/core/error.hpp)
+//   websock.core  protocol violations and handshake refusals (websock/core/error.hpp), and a
+//                 client's own request refused before anything is sent (bad_header_value,
+//                 reserved_header, bad_request_target...: core::is_request_option_error)
 //   websock.net   transport: URLs, proxies, TLS set-up, timeouts
 //   websock       the API: calls the connection's state or limits do not allow
 // Socket and TLS errors from the operating system and OpenSSL keep their own categories.

@@ -10,6 +10,7 @@
 #include "net/tls.hpp"
 #include "net/url.hpp"
 #include "net/workers.hpp"
+#include "websock/core/log_escape.hpp"
 #include "websock/error.hpp"
 
 namespace websock {
@@ -39,6 +40,7 @@ struct client::state final : std::enable_shared_from_this<client::state>, net::t
   net::timer_slot retry;  // the reconnect delay, in the loop's timer queue (loop only)
   std::shared_ptr<asio::ssl::context> tls;
   net::url target;
+  core::client_handshake_options request;  // checked and encoded once per connect()
   std::shared_ptr<const handlers> wrapped;
   unsigned failures = 0;
   std::minstd_rand jitter{std::random_device{}()};
@@ -108,11 +110,7 @@ void client::state::attempt() {
       std::lock_guard lock(self->mu);
       self->live = s;
     }
-    core::client_handshake_options hs;
-    hs.host = self->target.host_header();
-    hs.target = self->target.target;
-    hs.subprotocols = self->options.subprotocols;
-    hs.extra_headers = self->options.headers;
+    core::client_handshake_options hs = self->request;
     std::weak_ptr<detail::session> weak = s;
     s->attach_client(self->wrapped, [self, weak](std::error_code ec2, const std::string& detail2) {
       if (ec2) {
@@ -182,10 +180,38 @@ void client::on_error(std::function<void(std::error_code, const std::string&)> h
   state_->error_handler = std::move(handler);
 }
 
+namespace {
+
+// The upgrade request for `url`, checked by the core before anything is connected or sent
+// (issue 9 defect 6). A refusal names its culprit, escaped: it is the caller's, but may hold
+// anything.
+std::error_code prepare_request(const std::string& url, const client_options& o, net::url& target,
+                                core::client_handshake_options& request, std::string& detail) {
+  if (const auto ec = net::parse_url(url, target)) {
+    detail = "bad URL: " + core::escape_for_log(url, 1024);
+    return ec;
+  }
+  request.host = target.host_header();
+  request.target = target.target;
+  request.subprotocols = o.subprotocols;
+  request.extra_headers = o.headers;
+  std::string culprit;
+  if (const auto e = core::check_client_request(request, &culprit); e != core::errc::ok) {
+    detail = "refusing to send the upgrade request: " + core::make_error_code(e).message() + ": " +
+             core::escape_for_log(culprit);
+    return e;
+  }
+  return {};
+}
+
+}  // namespace
+
 void client::connect(std::string url) {
   auto st = state_;
   net::url parsed;
-  const std::error_code bad = net::parse_url(url, parsed);
+  core::client_handshake_options request;
+  std::string why;
+  const std::error_code bad = prepare_request(url, st->options, parsed, request, why);
   {
     std::lock_guard lock(st->mu);
     if (st->active) return;  // one connection per client
@@ -204,6 +230,7 @@ void client::connect(std::string url) {
     }
   }
   st->target = parsed;
+  st->request = std::move(request);
   // The application's handlers, plus the client's own bookkeeping after on_close.
   auto h = std::make_shared<handlers>(st->user);
   h->on_close = [weak = std::weak_ptr<state>(st), user = st->user.on_close](connection& c, const close_info& info) {
@@ -212,10 +239,10 @@ void client::connect(std::string url) {
   };
   st->wrapped = std::move(h);
   st->failures = 0;
-  asio::post(st->pool.at(0), [st, bad, url = std::move(url)] {
+  asio::post(st->pool.at(0), [st, bad, why = std::move(why)] {
     if (bad) {
-      st->options.reconnect.enabled = false;  // a bad URL stays bad
-      return st->attempt_failed(bad, "bad URL: " + url);
+      st->options.reconnect.enabled = false;  // a bad URL or request stays bad
+      return st->attempt_failed(bad, why);
     }
     st->attempt();
   });

@@ -94,7 +94,10 @@ int connect(const connect_args& a) {
   std::string detail;
   if (const auto ec = c.connect_and_wait(a.url, conn, &detail)) {
     std::fprintf(stderr, "websock: %s\n", detail.empty() ? ec.message().c_str() : detail.c_str());
-    return 1;
+    // A header, subprotocol or URL the request cannot carry is a usage error, like a bad -H.
+    const bool usage = ec.category() == websock::core::core_category() &&
+                       websock::core::is_request_option_error(static_cast<websock::core::errc>(ec.value()));
+    return usage ? 2 : 1;
   }
   std::fprintf(stderr, "connected to %s%s%s\n", a.url.c_str(), conn.subprotocol().empty() ? "" : ", subprotocol ",
                conn.subprotocol().c_str());
