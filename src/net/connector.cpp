@@ -80,7 +80,7 @@ class connect_op final : public std::enable_shared_from_this<connect_op>, privat
     prepare_client(*tls_, req_.server_name.empty() ? req_.host : req_.server_name, req_.verify, ec);
     if (ec) return fail(ec, "TLS set-up failed");
     tls_->async_handshake(asio::ssl::stream_base::client, [self = shared_from_this()](std::error_code ec2) {
-      if (ec2) return self->fail(ec2, "TLS handshake failed: " + ec2.message());
+      if (ec2) return self->fail(ec2, "TLS handshake failed: " + describe_handshake_failure(*self->tls_, ec2));
       self->finish();
     });
   }

@@ -98,4 +98,16 @@ void prepare_client(asio::ssl::stream<asio::ip::tcp::socket>& s, const std::stri
   if (ok != 1) ec = make_error_code(net_errc::tls_setup_failed);
 }
 
+std::string describe_handshake_failure(asio::ssl::stream<asio::ip::tcp::socket>& s, const std::error_code& ec) {
+  SSL* ssl = s.native_handle();
+  // Without verify_peer OpenSSL still records a verify result but goes on: it is not the cause.
+  // With it, a result other than X509_V_OK is what ended the handshake, whatever error the
+  // queue held last (a signature check by the wrong CA shows as an RSA padding error).
+  const long result = SSL_get_verify_result(ssl);
+  if ((SSL_get_verify_mode(ssl) & SSL_VERIFY_PEER) != 0 && result != X509_V_OK) {
+    return std::string("certificate verify failed: ") + X509_verify_cert_error_string(result);
+  }
+  return ec.message();
+}
+
 }  // namespace websock::net

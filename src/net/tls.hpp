@@ -30,4 +30,10 @@ std::shared_ptr<asio::ssl::context> make_client_context(const tls_client_config&
 void prepare_client(asio::ssl::stream<asio::ip::tcp::socket>& s, const std::string& host, bool verify,
                     std::error_code& ec);
 
+// Why a client's TLS handshake failed, in one line. When the certificate failed verification it
+// is "certificate verify failed: " and OpenSSL's verify result (X509_verify_cert_error_string:
+// "self-signed certificate", "hostname mismatch", "certificate has expired"...), so the user
+// learns which check failed; otherwise the error's own message.
+std::string describe_handshake_failure(asio::ssl::stream<asio::ip::tcp::socket>& s, const std::error_code& ec);
+
 }  // namespace websock::net

@@ -17,32 +17,11 @@
 #include "raw_socket.hpp"
 #include "recorder.hpp"
 #include "test_cert.hpp"
+#include "tls_server.hpp"
 #include "websock/websock.hpp"
 
 namespace websock::test {
 namespace {
-
-struct tls_server {
-  // `profile` may change the TLS settings before the server starts; the certificate is RSA.
-  explicit tls_server(const std::function<void(tls_server_options&)>& profile = {}) : cert(make_test_cert()) {
-    tls_server_options t{cert.cert_file, cert.key_file};
-    if (profile) profile(t);
-    srv = std::make_unique<server>(server_options{.threads = 1, .tls = t});
-    srv->route("/echo", {.callbacks = server_side.make(true)});
-    srv->listen("127.0.0.1", 0);
-    srv->start();
-  }
-  ~tls_server() {
-    srv.reset();
-    std::filesystem::remove_all(cert.dir);
-  }
-  std::string url(const std::string& host = "127.0.0.1") const {
-    return "wss://" + host + ":" + std::to_string(srv->port()) + "/echo";
-  }
-  test_cert cert;
-  recorder server_side;
-  std::unique_ptr<server> srv;
-};
 
 TEST(Tls, EchoOverWssWithTheTestCa) {
   tls_server s;
