@@ -1,5 +1,8 @@
 // `websock connect URL`: stdin lines become messages, received messages go to stdout, status to
-// stderr. Exit 0 after a normal close, 1 with a one-line reason otherwise.
+// stderr. Exit 0 after a normal close, 1 with a one-line reason otherwise, 2 for a request that
+// cannot be sent. What the server says cannot drive the user's terminal: messages are escaped
+// when stdout is a terminal (raw through a pipe, for scripts), status lines always (they hold the
+// server's close reason and must stay one line).
 #include <poll.h>
 #include <unistd.h>
 
@@ -11,6 +14,7 @@
 #include <string>
 
 #include "commands.hpp"
+#include "websock/core/log_escape.hpp"
 #include "websock/websock.hpp"
 
 namespace cli {
@@ -52,6 +56,11 @@ void pump_stdin(const websock::connection& conn, bool binary, std::atomic<bool>&
   }
 }
 
+// One status line on stderr; peer bytes in it are escaped.
+void status(const std::string& text) {
+  std::fprintf(stderr, "%s\n", websock::core::escape_for_terminal(text).c_str());
+}
+
 }  // namespace
 
 int connect(const connect_args& a) {
@@ -60,7 +69,7 @@ int connect(const connect_args& a) {
   for (const auto& h : a.headers) {
     const auto colon = h.find(':');
     if (colon == std::string::npos || colon == 0) {
-      std::fprintf(stderr, "websock: bad header '%s' (want 'Name: value')\n", h.c_str());
+      status("websock: bad header '" + h + "' (want 'Name: value')");
       return 2;
     }
     std::string value = h.substr(colon + 1);
@@ -74,9 +83,16 @@ int connect(const connect_args& a) {
 
   outcome result;
   websock::client c(o);
-  c.callbacks().on_message = [binary = a.binary](websock::connection&, const websock::message& m) {
+  const bool terminal = ::isatty(STDOUT_FILENO) == 1;
+  c.callbacks().on_message = [binary = a.binary, terminal](websock::connection&, const websock::message& m) {
     if (m.is_text() || binary) {
-      std::fwrite(m.data.data(), 1, m.data.size(), stdout);
+      const std::string_view data(reinterpret_cast<const char*>(m.data.data()), m.data.size());
+      if (terminal) {
+        const std::string shown = websock::core::escape_for_terminal(data);
+        std::fwrite(shown.data(), 1, shown.size(), stdout);
+      } else {
+        std::fwrite(data.data(), 1, data.size(), stdout);
+      }
       std::fputc('\n', stdout);
     } else {
       std::printf("<binary message, %zu bytes>\n", m.data.size());
@@ -93,14 +109,13 @@ int connect(const connect_args& a) {
   websock::connection conn;
   std::string detail;
   if (const auto ec = c.connect_and_wait(a.url, conn, &detail)) {
-    std::fprintf(stderr, "websock: %s\n", detail.empty() ? ec.message().c_str() : detail.c_str());
+    status("websock: " + (detail.empty() ? ec.message() : detail));
     // A header, subprotocol or URL the request cannot carry is a usage error, like a bad -H.
     const bool usage = ec.category() == websock::core::core_category() &&
                        websock::core::is_request_option_error(static_cast<websock::core::errc>(ec.value()));
     return usage ? 2 : 1;
   }
-  std::fprintf(stderr, "connected to %s%s%s\n", a.url.c_str(), conn.subprotocol().empty() ? "" : ", subprotocol ",
-               conn.subprotocol().c_str());
+  status("connected to " + a.url + (conn.subprotocol().empty() ? "" : ", subprotocol " + conn.subprotocol()));
 
   std::atomic<bool> stop{false};
   std::thread input([&] {
@@ -120,7 +135,7 @@ int connect(const connect_args& a) {
   std::string why = "connection closed: " + std::to_string(i.code);
   if (!i.reason.empty()) why += " " + i.reason;
   if (i.error) why += " (" + i.error.message() + ")";
-  std::fprintf(stderr, "websock: %s\n", why.c_str());
+  status("websock: " + why);
   return 1;
 }
 

@@ -36,5 +36,24 @@ TEST(CoreLogEscape, Issue9Defect4_LongInputIsCutWithItsFullLength) {
   EXPECT_LE(escape_for_log(std::string(8000, '\x01')).size(), 4 * core::log_field_bytes + 32);
 }
 
+// What websock connect shows of a peer's text on a terminal (issue 9): no byte of it can drive
+// the terminal, and text in any language still reads as sent.
+TEST(CoreLogEscape, Issue9_TerminalEscapeKeepsUtf8AndTabAndEscapesEveryControl) {
+  using core::escape_for_terminal;
+  EXPECT_EQ(escape_for_terminal("\x1b[31mred"), "\\x1b[31mred");
+  EXPECT_EQ(escape_for_terminal("a\r\nb\tc\\d"), "a\\r\\nb\tc\\d") << "HTAB and backslash stay";
+  EXPECT_EQ(escape_for_terminal("w\xC3\xB6rld \xE2\x82\xAC \xF0\x9F\x98\x80"), "w\xC3\xB6rld \xE2\x82\xAC \xF0\x9F\x98\x80");
+  EXPECT_EQ(escape_for_terminal("\xC2\x9B" "31m \xC2\x85 \xC2\xA0"), "\\xc2\\x9b31m \\xc2\\x85 \xC2\xA0")
+      << "C1 controls (U+0080-U+009F) are escaped, U+00A0 is text";
+  EXPECT_EQ(escape_for_terminal(std::string("\0\x07\x7F", 3)), "\\x00\\x07\\x7f");
+  EXPECT_EQ(escape_for_terminal("\xFF\xC3(\xE2\x82 \xED\xA0\x80 \xC0\xAF"),
+            "\\xff\\xc3(\\xe2\\x82 \\xed\\xa0\\x80 \\xc0\\xaf") << "bytes of no valid sequence, one by one";
+  const std::string once = escape_for_terminal("\x1b[2J\n");
+  EXPECT_EQ(escape_for_terminal(once), once) << "escaping twice changes nothing";
+  const std::string long_text(100000, 'x');
+  EXPECT_EQ(escape_for_terminal(long_text), long_text) << "nothing is cut";
+  EXPECT_EQ(escape_for_terminal(""), "");
+}
+
 }  // namespace
 }  // namespace websock::test
