@@ -15,6 +15,7 @@
 #include "bench_load.hpp"
 #include "bench_report.hpp"
 #include "commands.hpp"
+#include "websock/core/handshake.hpp"
 
 namespace cli {
 namespace {
@@ -98,6 +99,16 @@ int bench(const bench_args& a) {
   if (!parse_target(a.url, a.raw, spec, why)) {
     std::fprintf(stderr, "websock bench: %s: %s\n", a.url.c_str(), why.c_str());
     return 2;
+  }
+  // The core's check of what the upgrade request may carry (issue 9 defect 6), once up front
+  // rather than by every connection; it also percent-encodes the target.
+  websock::core::client_handshake_options request{.host = spec.host_header, .target = spec.target};
+  if (!a.raw) {
+    if (const auto e = websock::core::check_client_request(request); e != websock::core::errc::ok) {
+      std::fprintf(stderr, "websock bench: %s\n", websock::core::make_error_code(e).message().c_str());
+      return 2;
+    }
+    spec.target = request.target;
   }
   spec.raw = a.raw;
   spec.size = a.size;
