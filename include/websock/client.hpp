@@ -56,14 +56,15 @@ class client {
 
   // Set before connecting. They run on the client's thread.
   handlers& callbacks() noexcept;
-  // A connection attempt failed (before on_open): the error and a one-line description.
+  // A connection attempt failed (before on_open): the error and a one-line description, with
+  // CR, LF and every other control character the peer may have put in it escaped (\r, \n, \xNN).
   void on_error(std::function<void(std::error_code, const std::string&)> handler);
 
   // Starts connecting in the background and returns at once: on_open or on_error follows.
   void connect(std::string url);
   // Connects and waits for the handshake. Throws std::system_error with a one-line what().
   connection connect_and_wait(std::string url);
-  // Non-throwing variant; `detail` gets the one-line description on failure.
+  // Non-throwing variant; `detail` gets the one-line description on failure (as on_error's).
   std::error_code connect_and_wait(std::string url, connection& out, std::string* detail = nullptr);
 
   // The open connection, or an empty handle.

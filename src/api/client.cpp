@@ -26,7 +26,7 @@ struct client::state final : std::enable_shared_from_this<client::state>, net::t
   void on_deadline() override { attempt(); }
 
   void attempt();
-  void attempt_failed(std::error_code ec, const std::string& detail);
+  void attempt_failed(std::error_code ec, const std::string& raw);
   void connected(const std::shared_ptr<detail::session>& s);
   void connection_closed();
   void schedule_retry();
@@ -123,7 +123,10 @@ void client::state::attempt() {
   });
 }
 
-void client::state::attempt_failed(std::error_code ec, const std::string& detail) {
+void client::state::attempt_failed(std::error_code ec, const std::string& raw) {
+  // The one place every failure's description passes: it may quote the peer (a proxy's status
+  // line, a reason phrase), so it is made one line without control characters here.
+  const std::string detail = core::escape_for_terminal(raw);
   if (error_handler) error_handler(ec, detail);
   outcome(ec, detail);
   ++failures;

@@ -1,5 +1,5 @@
-// What the client puts on the wire (issue 9 defect 6) and which 101 it takes (RFC 6455 4.1),
-// seen from a hand-written server on 127.0.0.1.
+// What the client puts on the wire (issue 9 defect 6), which 101 it takes (RFC 6455 4.1) and
+// what it reports of a hostile peer's bytes, seen from a hand-written server on 127.0.0.1.
 #include <gtest/gtest.h>
 
 #include "raw_listener.hpp"
@@ -90,6 +90,25 @@ TEST(ClientRequest, RFC6455_4_1_A101OfAnotherHttpVersionFailsTheConnect) {
   client c;
   connection conn;
   EXPECT_FALSE(c.connect_and_wait(listener.url("/x"), conn));
+}
+
+// A failed attempt is reported in one line without control characters (issue 9), whatever the
+// peer wrote: here a proxy whose refusal carries an escape sequence, a bare LF and a BEL.
+TEST(ClientRequest, Issue9_FailureDetailHoldsNoControlCharacterOfThePeers) {
+  raw_listener proxy([](const std::string&) { return std::string("HTTP/1.1 403 \x1b[2Jgo\naway\x07\r\n\r\n"); });
+  client c({.proxy = "127.0.0.1:" + std::to_string(proxy.port())});
+  connection conn;
+  std::string detail;
+  std::string reported;
+  c.on_error([&](std::error_code, const std::string& d) { reported = d; });
+  const std::error_code ec = c.connect_and_wait("ws://example.invalid/x", conn, &detail);
+  EXPECT_EQ(ec, net_errc::proxy_refused) << detail;
+  EXPECT_NE(detail.find("403 \\x1b[2Jgo\\naway\\x07"), std::string::npos) << detail;
+  EXPECT_EQ(reported, detail) << "on_error gets the same line";
+  for (const char c0 : detail) EXPECT_GE(static_cast<unsigned char>(c0), 0x20) << detail;
+  proxy.stop();
+  ASSERT_EQ(proxy.heads().size(), 1u);
+  EXPECT_EQ(proxy.heads()[0].rfind("CONNECT example.invalid:80 HTTP/1.1\r\n", 0), 0u) << proxy.heads()[0];
 }
 
 }  // namespace
