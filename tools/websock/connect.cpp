@@ -24,11 +24,32 @@ struct outcome {
   std::mutex mu;
   std::condition_variable cv;
   bool closed = false;
+  bool drained = false;  // on_drain since the last refused send
   websock::close_info info;
 };
 
+// Sends one line. A full send buffer (the server reads slower than stdin comes) is waited out
+// until it drains: no line is lost, and stdin is not read meanwhile, so the pipe slows the writer.
+void send_line(const websock::connection& conn, bool binary, std::string_view line, outcome& result) {
+  const auto data = std::span(reinterpret_cast<const std::byte*>(line.data()), line.size());
+  for (;;) {
+    {
+      std::lock_guard lock(result.mu);
+      result.drained = false;
+    }
+    const auto ec = conn.send(binary ? websock::message_kind::binary : websock::message_kind::text, data);
+    if (ec != websock::errc::buffer_full) {
+      if (ec && ec != websock::errc::not_open) std::fprintf(stderr, "websock: send failed: %s\n", ec.message().c_str());
+      return;
+    }
+    std::unique_lock lock(result.mu);
+    result.cv.wait(lock, [&] { return result.drained || result.closed; });
+    if (result.closed) return;
+  }
+}
+
 // Reads stdin until EOF or until the connection ends; each line is one message.
-void pump_stdin(const websock::connection& conn, bool binary, std::atomic<bool>& stop) {
+void pump_stdin(const websock::connection& conn, bool binary, std::atomic<bool>& stop, outcome& result) {
   std::string pending;
   char buf[65536];
   while (!stop) {
@@ -44,16 +65,10 @@ void pump_stdin(const websock::connection& conn, bool binary, std::atomic<bool>&
       std::string line = pending.substr(0, eol);
       if (!line.empty() && line.back() == '\r') line.pop_back();
       pending.erase(0, eol + 1);
-      const auto data = std::span(reinterpret_cast<const std::byte*>(line.data()), line.size());
-      if (const auto ec = conn.send(binary ? websock::message_kind::binary : websock::message_kind::text, data)) {
-        std::fprintf(stderr, "websock: send failed: %s\n", ec.message().c_str());
-      }
+      send_line(conn, binary, line, result);
     }
   }
-  if (!pending.empty()) {
-    conn.send(binary ? websock::message_kind::binary : websock::message_kind::text,
-              std::span(reinterpret_cast<const std::byte*>(pending.data()), pending.size()));
-  }
+  if (!pending.empty()) send_line(conn, binary, pending, result);
 }
 
 // One status line on stderr; peer bytes in it are escaped.
@@ -99,6 +114,11 @@ int connect(const connect_args& a) {
     }
     std::fflush(stdout);
   };
+  c.callbacks().on_drain = [&result](websock::connection&) {
+    std::lock_guard lock(result.mu);
+    result.drained = true;
+    result.cv.notify_all();
+  };
   c.callbacks().on_close = [&result](websock::connection&, const websock::close_info& info) {
     std::lock_guard lock(result.mu);
     result.closed = true;
@@ -119,7 +139,7 @@ int connect(const connect_args& a) {
 
   std::atomic<bool> stop{false};
   std::thread input([&] {
-    pump_stdin(conn, a.binary, stop);
+    pump_stdin(conn, a.binary, stop, result);
     if (!stop) conn.close(websock::close_code::normal);  // end of input: say goodbye
   });
   {
