@@ -12,11 +12,17 @@
  *                          ZeroMemory/CopyMemory, ARRAYSIZE, DECLARE_HANDLE, ...
  *   sal.h                  the SAL annotations, empty
  *   winerror.h             HRESULT macros and values, Win32 error codes
+ *   errhandlingapi.h       GetLastError, SetLastError
+ *   synchapi.h             CRITICAL_SECTION (recursive, as on Windows), Sleep
+ *   heapapi.h              GetProcessHeap, HeapAlloc, HeapReAlloc, HeapFree, HeapSize
  */
 #ifndef WEBSOCK_WIN_WINDOWS_H
 #define WEBSOCK_WIN_WINDOWS_H
 
 #include "minwindef.h"
 #include "winerror.h"
+#include "errhandlingapi.h"
+#include "synchapi.h"
+#include "heapapi.h"
 
 #endif /* WEBSOCK_WIN_WINDOWS_H */
