@@ -15,6 +15,7 @@
  *   errhandlingapi.h       GetLastError, SetLastError
  *   synchapi.h             CRITICAL_SECTION (recursive, as on Windows), Sleep
  *   heapapi.h              GetProcessHeap, HeapAlloc, HeapReAlloc, HeapFree, HeapSize
+ *   websock_win_wprintf.h  wprintf and kin with the Windows meaning of %s, %S, %ld, %I64d, ...
  */
 #ifndef WEBSOCK_WIN_WINDOWS_H
 #define WEBSOCK_WIN_WINDOWS_H
@@ -24,5 +25,6 @@
 #include "errhandlingapi.h"
 #include "synchapi.h"
 #include "heapapi.h"
+#include "websock_win_wprintf.h"
 
 #endif /* WEBSOCK_WIN_WINDOWS_H */
