@@ -1,7 +1,7 @@
 /*
  * windows.h: the part of the Win32 base that websock's Windows-compatible faces and the programs
  * written for them need. A program written for Windows that includes <windows.h> and <websocket.h>
- * compiles unchanged on Linux when this folder is on the include path
+ * (or <winhttp.h>) compiles unchanged on Linux when this folder is on the include path
  * (pkg-config websock-compat, or the CMake target websock::websock_compat).
  *
  * Part of websock's Windows compatibility folder (include/win). Plain C (C99 and later) and C++.
