@@ -16,6 +16,8 @@
  *   synchapi.h             CRITICAL_SECTION (recursive, as on Windows), Sleep
  *   heapapi.h              GetProcessHeap, HeapAlloc, HeapReAlloc, HeapFree, HeapSize
  *   websock_win_wprintf.h  wprintf and kin with the Windows meaning of %s, %S, %ld, %I64d, ...
+ *
+ * docs/compat/windows_headers.md lists what exists, what is implemented and what is not.
  */
 #ifndef WEBSOCK_WIN_WINDOWS_H
 #define WEBSOCK_WIN_WINDOWS_H
