@@ -22,12 +22,13 @@ file(RELATIVE_PATH WEBSOCK_PC_TO_PREFIX "/p/${CMAKE_INSTALL_LIBDIR}/pkgconfig" "
 configure_file(cmake/websock.pc.in ${CMAKE_CURRENT_BINARY_DIR}/websock.pc @ONLY)
 install(FILES ${CMAKE_CURRENT_BINARY_DIR}/websock.pc DESTINATION ${CMAKE_INSTALL_LIBDIR}/pkgconfig)
 
-# The Windows-compatible faces (src/compat): target websock::websock_compat in the same package,
+# The Windows-compatible faces (src/compat): target websock::websock_compat in the same package
+# (and websock::websock_wmain, the main() for wmain programs),
 # headers under include/websock/win (only on the path of those who ask for the compat faces), and
 # websock-compat.pc. With static libraries the .pc lists everything a C program needs to link
 # (the C++ runtime, libcrypto), so `pkg-config --cflags --libs websock-compat` is the whole flag set.
 if(TARGET websock_compat)
-  install(TARGETS websock_compat EXPORT websockTargets
+  install(TARGETS websock_compat websock_wmain EXPORT websockTargets
     ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR}
     LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR})
   install(DIRECTORY include/win/ DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}/websock/win)
@@ -40,5 +41,8 @@ if(TARGET websock_compat)
     set(WEBSOCK_COMPAT_PC_LIBS "")
   endif()
   configure_file(cmake/websock-compat.pc.in ${CMAKE_CURRENT_BINARY_DIR}/websock-compat.pc @ONLY)
-  install(FILES ${CMAKE_CURRENT_BINARY_DIR}/websock-compat.pc DESTINATION ${CMAKE_INSTALL_LIBDIR}/pkgconfig)
+  # websock-wmain.pc: the same plus the main() that calls a program's wmain (websock_wmain).
+  configure_file(cmake/websock-wmain.pc.in ${CMAKE_CURRENT_BINARY_DIR}/websock-wmain.pc @ONLY)
+  install(FILES ${CMAKE_CURRENT_BINARY_DIR}/websock-compat.pc ${CMAKE_CURRENT_BINARY_DIR}/websock-wmain.pc
+          DESTINATION ${CMAKE_INSTALL_LIBDIR}/pkgconfig)
 endif()

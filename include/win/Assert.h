@@ -1,0 +1,2 @@
+/* Assert.h: <assert.h> as Windows programs spell it (on a case-sensitive file system a different file). */
+#include <assert.h>

@@ -1,0 +1,2 @@
+/* Errno.h: <errno.h> as Windows programs spell it (on a case-sensitive file system a different file). */
+#include <errno.h>

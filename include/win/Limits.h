@@ -1,0 +1,2 @@
+/* Limits.h: <limits.h> as Windows programs spell it (on a case-sensitive file system a different file). */
+#include <limits.h>

@@ -1,0 +1,2 @@
+/* Malloc.h: <malloc.h> as Windows programs spell it (on a case-sensitive file system a different file). */
+#include <malloc.h>

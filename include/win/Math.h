@@ -1,0 +1,2 @@
+/* Math.h: <math.h> as Windows programs spell it (on a case-sensitive file system a different file). */
+#include <math.h>

@@ -1,0 +1,2 @@
+/* Memory.h: <memory.h> as Windows programs spell it (on a case-sensitive file system a different file). */
+#include <memory.h>

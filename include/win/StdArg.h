@@ -1,0 +1,2 @@
+/* StdArg.h: <stdarg.h> as Windows programs spell it (on a case-sensitive file system a different file). */
+#include <stdarg.h>

@@ -1,0 +1,2 @@
+/* StdDef.h: <stddef.h> as Windows programs spell it (on a case-sensitive file system a different file). */
+#include <stddef.h>

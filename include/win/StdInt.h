@@ -1,0 +1,2 @@
+/* StdInt.h: <stdint.h> as Windows programs spell it (on a case-sensitive file system a different file). */
+#include <stdint.h>

@@ -1,0 +1,2 @@
+/* Time.h: <time.h> as Windows programs spell it (on a case-sensitive file system a different file). */
+#include <time.h>

@@ -1,0 +1,2 @@
+/* WebSocket.h: <websocket.h> as Windows programs spell it (on a case-sensitive file system a different file). */
+#include "websocket.h"

@@ -1,0 +1,2 @@
+/* Websocket.h: <websocket.h> as Windows programs spell it (on a case-sensitive file system a different file). */
+#include "websocket.h"

@@ -1,0 +1,2 @@
+/* WinError.h: <winerror.h> as Windows programs spell it (on a case-sensitive file system a different file). */
+#include "winerror.h"

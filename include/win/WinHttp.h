@@ -1,0 +1,2 @@
+/* WinHttp.h: <winhttp.h> as Windows programs spell it (on a case-sensitive file system a different file). */
+#include "winhttp.h"

@@ -1,0 +1,2 @@
+/* Windows.h: <windows.h> as Windows programs spell it (on a case-sensitive file system a different file). */
+#include "windows.h"
