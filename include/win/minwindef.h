@@ -232,12 +232,7 @@ typedef const TCHAR *LPCTSTR;
 #endif
 
 /* MSVC's <stdlib.h> has these; here too, for programs that spell that header in lower case. */
-#ifndef __min
-#define __min(a, b) (((a) < (b)) ? (a) : (b))
-#endif
-#ifndef __max
-#define __max(a, b) (((a) > (b)) ? (a) : (b))
-#endif
+#include "websock_win_minmax.h"
 
 #define MAX_PATH 260
 
