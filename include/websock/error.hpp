@@ -29,7 +29,7 @@ enum class net_errc : int {
 enum class errc : int {
   ok = 0,
   not_open = 1,            // the connection is not open (still connecting, closing or closed)
-  buffer_full,             // the send would take the buffered bytes over the backpressure limit
+  buffer_full,             // the connection already buffers max_buffered_bytes: the send is refused
   upgrade_rejected,        // the server answered the upgrade with an HTTP status other than 101
   stopped,                 // the client or server was stopped
 };

@@ -10,7 +10,7 @@ namespace websock {
 
 using namespace std::chrono_literals;
 
-// What a send does when it would take the connection's buffered bytes over the limit.
+// What a send does when the connection already buffers the limit (max_buffered_bytes).
 enum class backpressure_policy : std::uint8_t {
   fail_send,         // the send returns errc::buffer_full; on_drain fires once the buffer empties
   close_connection,  // the connection is closed with 1008 (policy violation)
