@@ -15,6 +15,8 @@ import subprocess
 import sys
 import threading
 
+from cases import check, run_cases
+
 WEBSOCK = sys.argv[1]
 
 
@@ -64,11 +66,6 @@ def run_connect(*args, path="/x"):
     return p.returncode, p.stderr.decode("utf-8", "replace"), listener.heads
 
 
-def check(cond, msg):
-    if not cond:
-        raise AssertionError(msg)
-
-
 def refused(*args, path="/x", culprit):
     status, err, heads = run_connect(*args, path=path)
     check(not heads, f"the listener was sent {heads[0]!r}" if heads else "")
@@ -105,19 +102,5 @@ def case_issue9_defect6_space_tab_and_utf8_in_the_path_are_encoded():
     check(line == b"GET /a%20b%09c%C3%A9?q=%3Cx%3E HTTP/1.1", f"request line {line!r}")
 
 
-def main():
-    cases = [(n, f) for n, f in sorted(globals().items()) if n.startswith("case_")]
-    failed = 0
-    for name, fn in cases:
-        try:
-            fn()
-            print(f"PASS {name[5:]}")
-        except Exception as e:  # one line per case, the reason included
-            failed += 1
-            print(f"FAIL {name[5:]}: {e}")
-    print(f"{len(cases) - failed} passed, {failed} failed")
-    return 1 if failed else 0
-
-
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(run_cases(globals()))

@@ -18,6 +18,8 @@ import threading
 
 import websockets
 
+from cases import check, run_cases
+
 WEBSOCK = sys.argv[1]
 MESSAGES = ["\x1b[31mred", "a\nb\rc", "tab\there w\u00f6rld", "\u009b2J", "last"]
 REASON = "\x1b[2Jbye"
@@ -55,11 +57,6 @@ class Server:
         asyncio.run_coroutine_threadsafe(close(), self.loop).result()
         self.loop.call_soon_threadsafe(self.loop.stop)
         self.thread.join()
-
-
-def check(cond, msg):
-    if not cond:
-        raise AssertionError(msg)
 
 
 def under_pty(url):
@@ -114,19 +111,5 @@ def case_issue9_messages_stay_raw_through_a_pipe():
           f"the close reason is escaped on its one stderr line: {err!r}")
 
 
-def main():
-    cases = [(n, f) for n, f in sorted(globals().items()) if n.startswith("case_")]
-    failed = 0
-    for name, fn in cases:
-        try:
-            fn()
-            print(f"PASS {name[5:]}")
-        except Exception as e:  # one line per case, the reason included
-            failed += 1
-            print(f"FAIL {name[5:]}: {e}")
-    print(f"{len(cases) - failed} passed, {failed} failed")
-    return 1 if failed else 0
-
-
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(run_cases(globals()))
