@@ -28,7 +28,8 @@ channel::channel(std::shared_ptr<asio::io_context> ctx, net::any_stream stream, 
                                    .keep_output_capacity = keep_write_capacity}),
       limits_(options.limits),
       id_(next_id.fetch_add(1, std::memory_order_relaxed)),
-      budget_(options.budget) {
+      budget_(options.budget),
+      keepalive_pong_(options.keepalive_pong) {
   if (options.mode == channel_mode::pull) pull_ = std::make_unique<pull_state>();
   remote_ = net::remote_address(stream_);
   net::set_no_delay(stream_);
@@ -55,6 +56,21 @@ void channel::start_server(std::shared_ptr<channel_events> events, std::string r
   head_out_ = std::move(response);
   target_ = std::move(target);
   request_headers_ = std::move(request_headers);
+  subprotocol_ = std::move(subprotocol);
+  started_ = timers_.now();
+  in_handler_ = true;
+  become_open();
+  if (phase_ == phase::open && !early.empty()) feed_early(early);
+  in_handler_ = false;
+  after_io();
+}
+
+void channel::start_client_upgraded(std::shared_ptr<channel_events> events, std::string target,
+                                    core::header_list response_headers, std::string subprotocol,
+                                    std::span<const std::byte> early) {
+  events_ = std::move(events);
+  target_ = std::move(target);
+  response_headers_ = std::move(response_headers);
   subprotocol_ = std::move(subprotocol);
   started_ = timers_.now();
   in_handler_ = true;
@@ -318,6 +334,19 @@ std::error_code channel::close(std::uint16_t code, std::string_view reason) {
   }
   post_on_loop([code, r = std::string(reason)](channel& c) { c.close_on_loop(code, r); });
   return {};
+}
+
+void channel::run_on_loop(std::function<void()> f) {
+  if (on_loop()) return f();
+  post_on_loop([f = std::move(f)](channel&) { f(); });
+}
+
+void channel::set_timers(std::chrono::milliseconds close_timeout, std::chrono::milliseconds keepalive) {
+  run_on_loop([self = shared_from_this(), close_timeout, keepalive] {
+    self->limits_.close_timeout = close_timeout;
+    self->limits_.ping_interval = keepalive;
+    if (self->phase_ != phase::closed) self->arm_timer();
+  });
 }
 
 void channel::shutdown(std::uint16_t code, std::string reason) {

@@ -88,6 +88,10 @@ struct channel_options {
   session_options limits;
   channel_mode mode = channel_mode::push;
   std::shared_ptr<message_budget> budget;  // shared by a server's channels; null: none
+  // Keep-alive by unsolicited pong (RFC 6455 5.5.3) instead of ping: nothing is expected back, so
+  // no dead-peer verdict. For pull-mode owners (WinHTTP), who hear the peer only while they read:
+  // a ping's answer could sit unread for as long as the owner pleases.
+  bool keepalive_pong = false;
 };
 
 // What a pull read completes with: a piece of a message, the peer's close, or an error.
@@ -131,6 +135,11 @@ class channel final : public std::enable_shared_from_this<channel>, private net:
                     std::span<const std::byte> early);
   // Client: writes the upgrade request, checks the 101 (handshake timeout applies), then opens.
   void start_client(std::shared_ptr<channel_events> events, core::client_handshake_options request);
+  // Client whose owner exchanged the upgrade itself (an HTTP client that sent the request and
+  // checked the 101: WinHTTP). Open at once; `early` (bytes after the 101 head) are read first.
+  void start_client_upgraded(std::shared_ptr<channel_events> events, std::string target,
+                             core::header_list response_headers, std::string subprotocol,
+                             std::span<const std::byte> early);
 
   // ---- pull mode (on the loop; see channel_pull.cpp) ----
   // Reads the next piece of a message (or the peer's close) into `buffer`. One read may be
@@ -153,6 +162,10 @@ class channel final : public std::enable_shared_from_this<channel>, private net:
   void abort();
   // Server shutdown: close with this code whatever the phase.
   void shutdown(std::uint16_t code, std::string reason);
+  // Runs `f` on the loop after everything already posted there (at once when called on it).
+  void run_on_loop(std::function<void()> f);
+  // Changes the close timeout and the keep-alive interval of an open channel (zero: off).
+  void set_timers(std::chrono::milliseconds close_timeout, std::chrono::milliseconds keepalive);
   std::size_t buffered() const noexcept { return buffered_.load(std::memory_order_relaxed); }
   bool is_open() const noexcept { return open_.load(std::memory_order_acquire); }
   bool finished() const noexcept { return finished_.load(std::memory_order_acquire); }
@@ -278,6 +291,7 @@ class channel final : public std::enable_shared_from_this<channel>, private net:
   clock::time_point ping_sent_{};
   clock::time_point trim_at_{};
   bool ping_outstanding_ = false;
+  bool keepalive_pong_ = false;  // channel_options::keepalive_pong
 
   // pull mode: the input lives in a buffer of the channel's while a piece of it is owed (the piece
   // reader's remainder points into it), and is freed once consumed and quiet.

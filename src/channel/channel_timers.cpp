@@ -2,6 +2,7 @@
 // keep-alive ping with dead-peer detection, close, and the trimming of buffers once quiet. Reads
 // only stamp last_rx_; the slot fires at the earliest deadline, looks at the clock and re-arms, so
 // busy connections pay nothing per message.
+#include <algorithm>
 #include <optional>
 
 #include "channel/channel.hpp"
@@ -27,7 +28,11 @@ void channel::arm_timer() {
       if (trim_at_ != clock::time_point{}) consider(trim_at_);
       if (on(limits_.idle_timeout)) consider(last_rx_ + limits_.idle_timeout);
       if (on(limits_.ping_interval)) {
-        consider(ping_outstanding_ ? ping_sent_ + limits_.ping_timeout : last_rx_ + limits_.ping_interval);
+        if (keepalive_pong_) {
+          consider(std::max(last_rx_, ping_sent_) + limits_.ping_interval);
+        } else {
+          consider(ping_outstanding_ ? ping_sent_ + limits_.ping_timeout : last_rx_ + limits_.ping_interval);
+        }
       }
       break;
     case phase::closing:
@@ -62,7 +67,14 @@ void channel::on_deadline() {
         close_on_loop(close_code::going_away, "idle timeout", make_error_code(net_errc::idle_timeout));
         break;
       }
-      if (on(limits_.ping_interval)) {
+      if (on(limits_.ping_interval) && keepalive_pong_) {
+        // Silence both ways for an interval: an unsolicited pong, which asks for no answer.
+        if (now >= std::max(last_rx_, ping_sent_) + limits_.ping_interval) {
+          const std::size_t before = ws_.pending_output().size();
+          if (ws_.send_pong() == core::errc::ok) account(before, 0);
+          ping_sent_ = now;
+        }
+      } else if (on(limits_.ping_interval)) {
         if (ping_outstanding_ && last_rx_ >= ping_sent_) ping_outstanding_ = false;  // heard from it
         if (ping_outstanding_ && now >= ping_sent_ + limits_.ping_timeout) {
           // A dead peer: no close handshake is possible, so the owner sees 1006.
