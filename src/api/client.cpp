@@ -92,7 +92,7 @@ void client::state::attempt() {
   req.host = target.host;
   req.port = target.port;
   if (target.tls) req.tls = tls;
-  req.verify = options.tls.verify;
+  req.tls_policy.verify = options.tls.verify;
   req.server_name = options.tls.server_name;
   req.timeout = options.session.handshake_timeout;
   if (!options.proxy.empty()) {

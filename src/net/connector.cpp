@@ -13,7 +13,7 @@ namespace {
 // The timeout is a slot in the loop's timer queue (the loop's clock, injectable in tests).
 class connect_op final : public std::enable_shared_from_this<connect_op>, private timer_client {
  public:
-  connect_op(asio::io_context& ctx, connect_request req, connect_handler done)
+  connect_op(asio::io_context& ctx, connect_request req, connect_report_handler done)
       : req_(std::move(req)), done_(std::move(done)), resolver_(ctx), socket_(ctx), timers_(timer_queue::of(ctx)) {}
   ~connect_op() { timers_.disarm(slot_); }
 
@@ -77,10 +77,13 @@ class connect_op final : public std::enable_shared_from_this<connect_op>, privat
     if (!req_.tls) return finish();
     tls_.emplace(std::move(socket_), *req_.tls);
     std::error_code ec;
-    prepare_client(*tls_, req_.server_name.empty() ? req_.host : req_.server_name, req_.verify, ec);
+    prepare_client(*tls_, req_.server_name.empty() ? req_.host : req_.server_name, req_.tls_policy, ec);
     if (ec) return fail(ec, "TLS set-up failed");
     tls_->async_handshake(asio::ssl::stream_base::client, [self = shared_from_this()](std::error_code ec2) {
-      if (ec2) return self->fail(ec2, "TLS handshake failed: " + describe_handshake_failure(*self->tls_, ec2));
+      if (ec2) {
+        return self->fail(ec2, connect_failure{"TLS handshake failed: " + describe_handshake_failure(*self->tls_, ec2),
+                                                 classify_handshake_failure(*self->tls_, ec2), tls_verify_failures_seen(*self->tls_)});
+      }
       self->finish();
     });
   }
@@ -91,14 +94,15 @@ class connect_op final : public std::enable_shared_from_this<connect_op>, privat
     timers_.disarm(slot_);
     if (tls_) {
       any_stream s(std::in_place_type<tls_socket>, std::move(*tls_));
-      done_({}, &s, {});
+      done_({}, &s, connect_failure{});
     } else {
       any_stream s(std::in_place_type<tcp::socket>, std::move(socket_));
-      done_({}, &s, {});
+      done_({}, &s, connect_failure{});
     }
   }
 
-  void fail(std::error_code ec, const std::string& detail) {
+  void fail(std::error_code ec, std::string detail) { fail(ec, connect_failure{std::move(detail)}); }
+  void fail(std::error_code ec, const connect_failure& report) {
     if (finished_) return;
     finished_ = true;
     timers_.disarm(slot_);
@@ -109,11 +113,11 @@ class connect_op final : public std::enable_shared_from_this<connect_op>, privat
     } else {
       socket_.close(ignored);
     }
-    done_(ec, nullptr, detail);
+    done_(ec, nullptr, report);
   }
 
   connect_request req_;
-  connect_handler done_;
+  connect_report_handler done_;
   tcp::resolver resolver_;
   tcp::socket socket_;
   std::optional<tls_socket> tls_;
@@ -131,8 +135,15 @@ class connect_op final : public std::enable_shared_from_this<connect_op>, privat
 
 }  // namespace
 
-void async_connect(asio::io_context& ctx, connect_request request, connect_handler done) {
+void async_connect(asio::io_context& ctx, connect_request request, connect_report_handler done) {
   std::make_shared<connect_op>(ctx, std::move(request), std::move(done))->start();
+}
+
+void async_connect(asio::io_context& ctx, connect_request request, connect_handler done) {
+  async_connect(ctx, std::move(request),
+                connect_report_handler([done = std::move(done)](std::error_code ec, any_stream* s, const connect_failure& f) {
+                  done(ec, s, f.detail);
+                }));
 }
 
 }  // namespace websock::net

@@ -7,6 +7,7 @@
 #include <system_error>
 
 #include "net/asio.hpp"
+#include "net/tls_verify.hpp"
 #include "websock/options.hpp"
 
 namespace websock::net {
@@ -15,9 +16,12 @@ namespace websock::net {
 // profile with its defaults), so the two cannot drift apart.
 using tls_server_config = websock::tls_server_options;
 
+// The trust store is always loaded (ca_file, else OpenSSL's default paths), so each connection's
+// tls_verify_policy may verify whatever `verify` says; `verify` is the mode of connections that
+// prepare_client does not set up.
 struct tls_client_config {
   bool verify = true;
-  std::string ca_file;
+  std::string ca_file;  // trust only these CAs; empty: OpenSSL's default paths (SSL_CERT_FILE...)
   std::string cert_file;
   std::string key_file;
 };
@@ -25,10 +29,20 @@ struct tls_client_config {
 std::shared_ptr<asio::ssl::context> make_server_context(const tls_server_config& c, std::error_code& ec);
 std::shared_ptr<asio::ssl::context> make_client_context(const tls_client_config& c, std::error_code& ec);
 
-// Per connection, before the handshake: SNI (host names only, RFC 6066 forbids IP literals) and,
-// when verifying, the name or address the certificate must carry.
-void prepare_client(asio::ssl::stream<asio::ip::tcp::socket>& s, const std::string& host, bool verify,
-                    std::error_code& ec);
+// Per connection, before the handshake: SNI (host names only, RFC 6066 forbids IP literals) and
+// the verification of `policy` (tls_verify.hpp): when verifying, the name or address the
+// certificate must carry, and the errors it may be forgiven.
+void prepare_client(asio::ssl::stream<asio::ip::tcp::socket>& s, const std::string& host,
+                    const tls_verify_policy& policy, std::error_code& ec);
+
+// The categories (tls_failure bits) of a failed client handshake: the verify check that refused
+// the certificate; channel_error when the TLS exchange itself failed (an alert, a protocol error,
+// the peer closing mid-handshake); 0 when the failure is not TLS's (a reset, a timeout).
+unsigned classify_handshake_failure(asio::ssl::stream<asio::ip::tcp::socket>& s, const std::error_code& ec);
+
+// Every category the verification of this connection met (tls_failure bits), forgiven or not;
+// valid after a successful handshake too (what the policy let through). 0 without verification.
+unsigned tls_verify_failures_seen(asio::ssl::stream<asio::ip::tcp::socket>& s);
 
 // Why a client's TLS handshake failed, in one line. When the certificate failed verification it
 // is "certificate verify failed: " and OpenSSL's verify result (X509_verify_cert_error_string:

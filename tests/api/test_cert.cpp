@@ -9,6 +9,8 @@
 #include <cstdlib>
 #include <memory>
 #include <stdexcept>
+#include <utility>
+#include <vector>
 
 namespace websock::test {
 namespace {
@@ -73,8 +75,10 @@ test_cert make_test_cert(const cert_spec& spec) {
   X509V3_CTX ctx;
   X509V3_set_ctx_nodb(&ctx);
   X509V3_set_ctx(&ctx, signer_cert, x.get(), nullptr, nullptr, 0);
-  for (const auto& [nid, value] : {std::pair{NID_subject_alt_name, spec.subject_alt_names.c_str()},
-                                   std::pair{NID_basic_constraints, spec.is_ca ? "critical,CA:TRUE" : "CA:FALSE"}}) {
+  std::vector<std::pair<int, const char*>> extensions{{NID_subject_alt_name, spec.subject_alt_names.c_str()},
+                                                      {NID_basic_constraints, spec.is_ca ? "critical,CA:TRUE" : "CA:FALSE"}};
+  if (!spec.extended_key_usage.empty()) extensions.emplace_back(NID_ext_key_usage, spec.extended_key_usage.c_str());
+  for (const auto& [nid, value] : extensions) {
     X509_EXTENSION* ext = X509V3_EXT_conf_nid(nullptr, &ctx, nid, value);
     require(ext != nullptr, "extension");
     X509_add_ext(x.get(), ext, -1);

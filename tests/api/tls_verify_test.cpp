@@ -4,22 +4,12 @@
 
 #include <openssl/x509_vfy.h>
 
-#include <filesystem>
-
 #include "test_cert.hpp"
 #include "tls_server.hpp"
 #include "websock/websock.hpp"
 
 namespace websock::test {
 namespace {
-
-// A CA the test trusts or not; its directory goes with it.
-struct test_ca {
-  explicit test_ca(const std::string& name = "websock test CA")
-      : cert(make_test_cert({.common_name = name, .subject_alt_names = "DNS:ca.invalid"})) {}
-  ~test_ca() { std::filesystem::remove_all(cert.dir); }
-  test_cert cert;
-};
 
 // The detail of a failed connect to `s` by a client that trusts `ca_file` ("": the system's).
 std::string failure(const tls_server& s, const std::string& ca_file, const std::string& host = "127.0.0.1",
