@@ -157,6 +157,23 @@ TEST_F(PyPeer, EchoSilentCloseAnswersNothingNotEvenAClose) {
   EXPECT_TRUE(client->quiet_for(quiet_period));
 }
 
+TEST_F(PyPeer, GreetingQuerySendsTheWineStyleGreetingFirst) {
+  auto client = upgraded("/echo?greeting");
+  const auto greeting = client->read_frame();
+  EXPECT_EQ(greeting.first_byte, 0x81u);
+  EXPECT_EQ(greeting.payload, "Request served by py_peer");
+  client->send(client_frame(0x1, "then echo"));
+  EXPECT_EQ(client->read_frame().payload, "then echo");
+}
+
+TEST_F(PyPeer, GreetingQueryComesBeforeTheFirstMessageOfProtocol) {
+  RawClient client(peer.port());
+  client.send(upgrade_request("/protocol?greeting", "Sec-WebSocket-Protocol: chat\r\n"));
+  client.read_head();
+  EXPECT_EQ(client.read_frame().payload, "Request served by py_peer");
+  EXPECT_EQ(client.read_frame().payload, "chat");
+}
+
 TEST_F(PyPeer, EchoLetsWebsocketsRejectAnUpgradeWithoutKey) {
   RawClient client(peer.port());
   client.send("GET /echo HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
@@ -302,6 +319,13 @@ TEST_F(PyPeer, FaultClose1ByteSendsAOneByteCloseAndDoesNotAnswerTheClients) {
   EXPECT_EQ(close.payload, "\x03");
   client->send(client_frame(0x8, close_payload(1002)));
   EXPECT_EQ(client->read_to_eof(), "");
+}
+
+TEST_F(PyPeer, FaultNoCloseReplyWithGreetingGreetsThenSaysNothing) {
+  auto client = upgraded("/fault/no-close-reply?greeting");
+  EXPECT_EQ(client->read_frame().payload, "Request served by py_peer");
+  client->send(client_frame(0x8, close_payload(1000)));
+  EXPECT_TRUE(client->quiet_for(quiet_period));
 }
 
 TEST_F(PyPeer, FaultNoCloseReplyNeverAnswersACloseAndStaysOpen) {

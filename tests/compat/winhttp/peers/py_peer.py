@@ -36,6 +36,11 @@ Well-behaved paths (the handshake is checked by websockets: a bad upgrade reques
                keys are lower-case header names, values the list of that header's values in order;
                then behaves like /echo
 
+The query "greeting" (/echo?greeting, and so on) on any path that behaves like /echo and on
+/fault/no-close-reply makes the server send the text message GREETING ("Request served by py_peer")
+right after the 101, before anything else: Wine's notification.c tests talk to ws.ifelse.io, whose first
+message is such a text, and check that it starts with 'R' (docs/compat/winhttp_callbacks.md).
+
 Faulty paths ("valid 101": status 101 with Upgrade, Connection and the correct Sec-WebSocket-Accept
 = base64(SHA-1(key + 258EAFA5-E914-47DA-95CA-C5AB0DC85B11))):
     /fault/404              "404 Not Found", Content-Type text/html, Content-Length, Connection: close,
@@ -55,8 +60,8 @@ Faulty paths ("valid 101": status 101 with Upgrade, Connection and the correct S
     /fault/rsv-bits         valid 101, then a text frame "rsv" with RSV1, RSV2 and RSV3 set
     /fault/reserved-opcode  valid 101, then a final frame with reserved opcode 0x3, payload "op3"
     /fault/close-1-byte     valid 101, then a close frame whose payload is the single byte 0x03
-    /fault/no-close-reply   valid 101, then reads and discards everything: never echoes, never answers
-                            a close frame; the connection stays open until the client closes it
+    /fault/no-close-reply   valid 101 (then GREETING if asked for), then reads and discards everything:
+                            never echoes, never answers a close frame; open until the client closes it
     /fault/slow-head        reads the request, never answers; open until the client closes it
 After the invalid frame of masked-frame, rsv-bits, reserved-opcode and close-1-byte the server reads
 the client's frames; a client close frame is answered with the same payload (except after
@@ -86,6 +91,7 @@ NOT_FOUND_BODY = b"<html><body><h1>404 Not Found</h1><p>py_peer fault</p></body>
 FORBIDDEN_CHUNKS = (b"<html><body><h1>403 Forbidden</h1>", b"<p>py_peer fault</p></body></html>\n")
 FORBIDDEN_BODY = b"".join(FORBIDDEN_CHUNKS)
 UNKNOWN_BODY = b"py_peer: unknown path\n"
+GREETING = "Request served by py_peer"
 
 
 # --- the request head and the handshake, by hand ---------------------------------------------------
@@ -98,7 +104,8 @@ class Head:
         self.raw = raw
         self.request_line = lines[0]
         target = lines[0].split(" ")[1] if lines[0].count(" ") >= 2 else ""
-        self.path = target.split("?", 1)[0]
+        self.path, _, query = target.partition("?")
+        self.query = {item.partition("=")[0] for item in query.split("&") if item}
         self.fields = []  # (lower-case name, value) in order
         for line in lines[1:]:
             if ":" in line:
@@ -248,10 +255,14 @@ async def flush(conn, writer):
     await writer.drain()
 
 
-async def run_echo(conn, reader, writer, greeting=None):
-    """Drives `conn` (CONNECTING with the head already fed, or OPEN) until the TCP connection ends."""
-    if greeting is not None and conn.state is State.OPEN:
-        conn.send_text(greeting.encode())
+async def run_echo(conn, reader, writer, head, greeting=None):
+    """Drives `conn` (CONNECTING with the head already fed, or OPEN) until the TCP connection ends;
+    first sends GREETING if the request asked for it, then `greeting`."""
+    if conn.state is State.OPEN:
+        if "greeting" in head.query:
+            conn.send_text(GREETING.encode())
+        if greeting is not None:
+            conn.send_text(greeting.encode())
     await flush(conn, writer)
     opcode, parts = None, []
     while conn.state is not State.CLOSED:
@@ -295,12 +306,12 @@ def open_connection():
 # --- routes -------------------------------------------------------------------------------------
 
 async def route_echo(head, reader, writer):
-    await run_echo(await library_handshake(head, reader, writer), reader, writer)
+    await run_echo(await library_handshake(head, reader, writer), reader, writer, head)
 
 
 async def route_protocol(head, reader, writer):
     conn = await library_handshake(head, reader, writer, subprotocols=["chat"])
-    await run_echo(conn, reader, writer, ", ".join(head.values("sec-websocket-protocol")))
+    await run_echo(conn, reader, writer, head, ", ".join(head.values("sec-websocket-protocol")))
 
 
 async def route_headers(head, reader, writer):
@@ -313,7 +324,7 @@ async def route_headers(head, reader, writer):
     for name, value in head.fields:
         received.setdefault(name, []).append(value)
     writer.write(upgrade_response(head))
-    await run_echo(open_connection(), reader, writer, json.dumps(received, sort_keys=True))
+    await run_echo(open_connection(), reader, writer, head, json.dumps(received, sort_keys=True))
 
 
 async def fault_404(head, reader, writer):
@@ -333,17 +344,17 @@ async def fault_bad_accept(head, reader, writer):
     right = accept_for((head.values("sec-websocket-key") or [""])[0])
     wrong = ("B" if right[0] == "A" else "A") + right[1:]
     writer.write(upgrade_response(head, accept=wrong))
-    await run_echo(open_connection(), reader, writer)
+    await run_echo(open_connection(), reader, writer, head)
 
 
 async def fault_extension(head, reader, writer):
     writer.write(upgrade_response(head, extra="Sec-WebSocket-Extensions: permessage-deflate\r\n"))
-    await run_echo(open_connection(), reader, writer)
+    await run_echo(open_connection(), reader, writer, head)
 
 
 async def fault_frame_with_101(head, reader, writer):
     writer.write(upgrade_response(head) + server_frame(0x81, b"early"))
-    await run_echo(open_connection(), reader, writer)
+    await run_echo(open_connection(), reader, writer, head)
 
 
 async def fault_drop_mid_message(head, reader, writer):
@@ -366,7 +377,8 @@ def bad_frame_route(frame, answer=True):
 
 
 async def fault_no_close_reply(head, reader, writer):
-    writer.write(upgrade_response(head))
+    greeting = server_frame(0x81, GREETING.encode()) if "greeting" in head.query else b""
+    writer.write(upgrade_response(head) + greeting)
     await writer.drain()
     await discard_until_eof(reader)
 
