@@ -38,13 +38,13 @@ Well-behaved paths (the handshake is checked by websockets: a bad upgrade reques
 
 The query "greeting" (/echo?greeting, and so on) on any path that behaves like /echo and on
 /fault/no-close-reply makes the server send the text message GREETING ("Request served by py_peer")
-right after the 101, before anything else: Wine's notification.c tests talk to ws.ifelse.io, whose first
+right after the 101, before anything else ("early" of /fault/frame-with-101 aside): Wine's notification.c tests talk to ws.ifelse.io, whose first
 message is such a text, and check that it starts with 'R' (docs/compat/winhttp_callbacks.md).
 
 Faulty paths ("valid 101": status 101 with Upgrade, Connection and the correct Sec-WebSocket-Accept
 = base64(SHA-1(key + 258EAFA5-E914-47DA-95CA-C5AB0DC85B11))):
     /fault/404              "404 Not Found", Content-Type text/html, Content-Length, Connection: close,
-                            body NOT_FOUND_BODY; then the server closes the connection
+                            body NOT_FOUND_BODY; then FIN (end of stream), closed once the client closes
     /fault/chunked-403      "403 Forbidden", Transfer-Encoding: chunked, body FORBIDDEN_BODY in two
                             chunks and the last chunk; the connection stays open until the client closes
     /fault/bad-accept       101 whose Sec-WebSocket-Accept is the correct value with its first character
@@ -66,7 +66,8 @@ Faulty paths ("valid 101": status 101 with Upgrade, Connection and the correct S
 After the invalid frame of masked-frame, rsv-bits, reserved-opcode and close-1-byte the server reads
 the client's frames; a client close frame is answered with the same payload (except after
 close-1-byte, which already sent its close), then the server sends FIN and waits for the client's.
-Any other path: "400 Bad Request", text/plain body "py_peer: unknown path\n", then closed.
+Any other path: "400 Bad Request", text/plain body "py_peer: unknown path\n", Connection: close, then FIN.
+Over TLS, "FIN" is close_notify and a full close (asyncio's TLS transport cannot half-close).
 """
 import argparse
 import asyncio
