@@ -150,6 +150,11 @@ class channel final : public std::enable_shared_from_this<channel>, private net:
   // Sends one piece of a message (`last` ends it). One write may be outstanding; it completes
   // exactly once, on the loop, when the bytes were handed to the kernel (or with an error).
   void pull_write(core::message_kind kind, std::span<const std::byte> payload, bool last, pull_write_done done);
+  // On the loop only: sends one piece at once into the outbox, with no completion to wait for
+  // (the payload is copied; it leaves in order with everything before it). For owners that report
+  // a send complete once it is buffered (WinHTTP's inline WRITE_COMPLETE), and bound what they
+  // buffer themselves by buffered().
+  std::error_code pull_write_now(core::message_kind kind, std::span<const std::byte> payload, bool last);
   // Completes the outstanding read and write, once each, with operation_canceled. The connection
   // stays as it is (close or abort it separately).
   void pull_cancel();

@@ -69,6 +69,16 @@ void channel::pull_write(core::message_kind kind, std::span<const std::byte> pay
   schedule_flush();
 }
 
+std::error_code channel::pull_write_now(core::message_kind kind, std::span<const std::byte> payload, bool last) {
+  if (!pull_) return std::make_error_code(std::errc::operation_not_supported);
+  if (phase_ != phase::open && phase_ != phase::closing) return make_error_code(errc::not_open);
+  const std::size_t before = ws_.pending_output().size();
+  if (const core::errc e = ws_.send_fragment(kind, payload, last); e != core::errc::ok) return make_error_code(e);
+  account(before, 0);
+  schedule_flush();
+  return {};
+}
+
 void channel::pull_cancel() {
   if (!on_loop()) {
     asio::post(ctx_, [self = shared_from_this()] { self->pull_cancel(); });

@@ -175,7 +175,7 @@ void client_exchange::on_head_bytes(std::error_code ec, std::size_t n) {
     parser_.reset();
     // The body's framing (RFC 9112 6.3); a 101 has none: what follows is the new protocol's.
     if (head_.status != 101) {
-      const framing_decision f = decide_response_framing(method_, head_);
+      const auto f = decide_response_framing(method_, head_);
       if (f.error != core::errc::ok) return complete(make_error_code(f.error));
       body_.emplace(f.framing, f.length);
     }

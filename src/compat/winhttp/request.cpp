@@ -296,7 +296,17 @@ extern "C" BOOL WINAPI WinHttpSendRequest(HINTERNET hRequest, LPCWSTR lpszHeader
       }
       end_sync_or_async(*r, finish, 0, API_SEND_REQUEST, error);
     };
-    if (too_small) return ex->post([fail_step] { fail_step(ERROR_NOT_ENOUGH_MEMORY); });
+    if (too_small) {
+      // Nothing was attempted (W1: no connection callback comes), so the request may be given a
+      // valid size and sent again.
+      return ex->post([r, finish] {
+        {
+          std::lock_guard lock(r->mu);
+          r->state = request_state::opened;
+        }
+        end_sync_or_async(*r, finish, 0, API_SEND_REQUEST, ERROR_NOT_ENOUGH_MEMORY);
+      });
+    }
     ex->post([r, ex, target = std::move(target), head = std::move(head), body = std::move(body), limits, finish,
               fail_step]() mutable {
       std::wstring name = win32::to_wide(target.host);

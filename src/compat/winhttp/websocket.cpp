@@ -46,6 +46,7 @@ void websocket::open(const std::shared_ptr<request>& r, const std::string& subpr
   inherit(r);
   context = ctx;
   close_timeout_ms_ = limits.ws_close;
+  send_buffer_ = r->ws_send_buffer;
   keepalive_ms_ = limits.ws_keepalive;
   runtime::channel_options o;
   o.role = core::role::client;
@@ -103,20 +104,46 @@ DWORD websocket::send(WINHTTP_WEB_SOCKET_BUFFER_TYPE type, const void* data, DWO
     if (!async) wait = std::make_shared<sync_wait>();
   }
   const std::span<const std::byte> payload(static_cast<const std::byte*>(data), size);
+  const core::message_kind kind = utf8 ? core::message_kind::text : core::message_kind::binary;
+  // While the connection buffers at most the send buffer size (WINHTTP_OPTION_WEB_SOCKET_SEND_
+  // BUFFER_SIZE), a send is copied into its outbox and complete at once: WRITE_COMPLETE comes on
+  // the calling thread before Send returns, as Windows does (rule 38, W3). Beyond that the send
+  // stays pending until its bytes reach the kernel, so one slow server costs at most the buffer
+  // plus one message.
+  bool buffered = false;
+  std::error_code buffered_error;
   auto self = shared_from_this();
-  ch_->pull_write(utf8 ? core::message_kind::text : core::message_kind::binary, payload, last,
-                  [self, wait, type, size](std::error_code ec) {
-                    const DWORD error = self->closed.load() && ec ? ERROR_WINHTTP_OPERATION_CANCELLED : self->error_of(ec);
-                    {
-                      std::lock_guard lock(self->mu);
-                      self->send_pending_ = false;
-                    }
-                    if (wait) return wait->finish(error);
-                    if (error != ERROR_SUCCESS) return self->report_error(WINHTTP_WEB_SOCKET_SEND_OPERATION, error);
-                    WINHTTP_WEB_SOCKET_STATUS status{size, type};
-                    notify(*self, WINHTTP_CALLBACK_STATUS_WRITE_COMPLETE, &status, sizeof status);
-                  });
-  return wait ? wait->wait() : ERROR_SUCCESS;
+  on_loop_and_wait([&] {
+    if (ch_->buffered() <= send_buffer_) {
+      buffered = true;
+      buffered_error = ch_->pull_write_now(kind, payload, last);
+      return;
+    }
+    ch_->pull_write(kind, payload, last, [self, wait, type, size](std::error_code ec) {
+      const DWORD error = self->closed.load() && ec ? ERROR_WINHTTP_OPERATION_CANCELLED : self->error_of(ec);
+      {
+        std::lock_guard lock(self->mu);
+        self->send_pending_ = false;
+      }
+      if (wait) return wait->finish(error);
+      if (error != ERROR_SUCCESS) return self->report_error(WINHTTP_WEB_SOCKET_SEND_OPERATION, error);
+      WINHTTP_WEB_SOCKET_STATUS status{size, type};
+      notify(*self, WINHTTP_CALLBACK_STATUS_WRITE_COMPLETE, &status, sizeof status);
+    });
+  });
+  if (!buffered) return wait ? wait->wait() : ERROR_SUCCESS;
+  {
+    std::lock_guard lock(mu);
+    send_pending_ = false;
+  }
+  // A failure here is the connection's (it is gone): reported by the return value, as a
+  // synchronous failure would be, with no callback.
+  if (buffered_error) return error_of(buffered_error);
+  if (async) {
+    WINHTTP_WEB_SOCKET_STATUS status{size, type};
+    notify(*this, WINHTTP_CALLBACK_STATUS_WRITE_COMPLETE, &status, sizeof status);
+  }
+  return ERROR_SUCCESS;
 }
 
 // ------------------------------------------------------------------ receive
@@ -234,8 +261,9 @@ DWORD websocket::close(USHORT status, const void* reason, DWORD length) {
     (void)ch_->close(status, std::string_view(static_cast<const char*>(reason), reason ? length : 0));
   }
   if (already_received) {
-    // The server's close came with a receive; ours answered it (spec 4.5): nothing to wait for.
-    ch_->run_on_loop([self = shared_from_this()] { self->end_close(ERROR_SUCCESS); });
+    // The server's close came with a receive; ours answered it (spec 4.5): nothing to wait for,
+    // and CLOSE_COMPLETE comes here, on the calling thread (W12).
+    end_close(ERROR_SUCCESS);
   } else {
     ch_->run_on_loop([self = shared_from_this()] { self->drain_for_close(); });
   }

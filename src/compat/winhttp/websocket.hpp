@@ -65,6 +65,7 @@ class websocket final : public object, public std::enable_shared_from_this<webso
   open_message sending_ = open_message::none;  // a fragmented message we are sending
   DWORD close_timeout_ms_ = 10000;
   DWORD keepalive_ms_ = 30000;
+  DWORD send_buffer_ = 32768;  // WINHTTP_OPTION_WEB_SOCKET_SEND_BUFFER_SIZE of the request
   std::unique_ptr<std::byte[]> drain_buf_;
 };
 
