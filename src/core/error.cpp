@@ -51,6 +51,9 @@ const char* describe(errc e) noexcept {
     case errc::http_unexpected_extension: return "extension was not offered";
     case errc::http_duplicate_header: return "header repeated";
     case errc::http_bad_response_version: return "101 response is not HTTP/1.1";
+    case errc::http_bad_chunk: return "malformed chunked body";
+    case errc::http_chunk_line_too_long: return "chunk-size line or trailer section too long";
+    case errc::http_truncated_body: return "truncated body: the connection closed before its end";
     case errc::bad_request_target: return "request target does not start with '/' or holds a control character (CR, LF, NUL...)";
     case errc::bad_host: return "host is not a host name or IP address with an optional port";
     case errc::bad_header_name: return "header name is not a token";

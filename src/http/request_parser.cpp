@@ -66,6 +66,24 @@ parse_error parse_request_line(std::string_view line, request& r) {
   return {};
 }
 
+// What a broken chunked body is answered with; the texts are fixed, never peer bytes.
+parse_error refusal_for(chunked_error e) noexcept {
+  switch (e) {
+    case chunked_error::bare_cr: return {400, "bare CR"};
+    case chunked_error::bare_lf: return {400, "bare LF"};
+    case chunked_error::line_too_long: return {400, "chunk line too long"};
+    case chunked_error::invalid_size: return {400, "invalid chunk size"};
+    case chunked_error::invalid_extension: return {400, "invalid chunk extension"};
+    // 413 at the chunk header that would cross the limit, before any of its data.
+    case chunked_error::size_overflow:
+    case chunked_error::body_too_large: return {413, "request body too large"};
+    case chunked_error::data_overrun: return {400, "chunk data longer than its size"};
+    case chunked_error::trailers_too_large: return {431, "trailer section too large"};
+    case chunked_error::none: break;
+  }
+  return {400, "invalid chunked body"};
+}
+
 }  // namespace
 
 phase request_parser::where() const noexcept {
@@ -95,11 +113,7 @@ event request_parser::next(std::string_view in) {
       case state::request_line:
       case state::header_lines: s = read_head(in, pos); break;
       case state::fixed_body: s = read_fixed_body(in, pos); break;
-      case state::chunk_line: s = read_chunk_line(in, pos); break;
-      case state::chunk_data: s = read_chunk_data(in, pos); break;
-      case state::chunk_cr:
-      case state::chunk_lf: s = read_chunk_crlf(in, pos); break;
-      case state::trailer_lines: s = read_trailers(in, pos); break;
+      case state::chunked_body: s = read_chunked_body(in, pos); break;
       case state::end_pending: s = end_message(); break;
       case state::stopped: s = event{event_kind::stopped, 0, {}, error_}; break;
     }
@@ -194,132 +208,56 @@ request_parser::step request_parser::finish_head() {
       remaining_ = request_.content_length;
       break;
     case body_framing::chunked:
-      state_ = state::chunk_line;
-      line_.clear();
-      last_cr_ = false;
-      trailer_bytes_ = 0;
+      state_ = state::chunked_body;
+      chunked_ = chunked_decoder({limits_.max_chunk_line, limits_.max_trailer_bytes,
+                                  limits_.max_body_bytes});
       break;
   }
   return event{event_kind::head, 0, {}, {}};
 }
 
+// Body bytes of the fixed body, at most remaining_, as a view of `in`.
 request_parser::step request_parser::read_fixed_body(std::string_view in, std::size_t& pos) {
   if (remaining_ == 0) {
     state_ = state::end_pending;
     return std::nullopt;
   }
-  return take_body(in, pos, state::end_pending);
-}
-
-// Body bytes of the fixed body or of the current chunk, at most remaining_, as a view of `in`.
-request_parser::step request_parser::take_body(std::string_view in, std::size_t& pos, state when_done) {
   if (pos == in.size()) return std::nullopt;
   const auto n = static_cast<std::size_t>(std::min<std::uint64_t>(remaining_, in.size() - pos));
   const auto piece = in.substr(pos, n);
   pos += n;
   remaining_ -= n;
   body_total_ += n;
-  if (remaining_ == 0) state_ = when_done;
+  if (remaining_ == 0) state_ = state::end_pending;
   return event{event_kind::body, 0, piece, {}};
 }
 
-// chunk-size [chunk-ext] CRLF (RFC 9112 7.1). Extensions are checked for stray control
-// characters and otherwise ignored (7.1.1 lets a recipient ignore unknown ones).
-request_parser::step request_parser::read_chunk_line(std::string_view in, std::size_t& pos) {
-  while (pos < in.size()) {
-    const char c = in[pos++];
-    if (last_cr_ && c != '\n') return fail({400, "bare CR"});
-    const bool after_cr = last_cr_;
-    last_cr_ = c == '\r';
-    if (c == '\r') continue;
-    if (c != '\n') {
-      if (line_.size() >= limits_.max_chunk_line) return fail({400, "chunk line too long"});
-      line_.push_back(c);
-      continue;
-    }
-    if (!after_cr) return fail({400, "bare LF"});
-    const std::string_view line = line_;
-    std::uint64_t size = 0;
-    std::size_t digits = 0;
-    bool overflow = false;
-    for (; digits < line.size(); ++digits) {
-      const char h = line[digits];
-      int v = -1;
-      if (h >= '0' && h <= '9') v = h - '0';
-      else if (h >= 'a' && h <= 'f') v = h - 'a' + 10;
-      else if (h >= 'A' && h <= 'F') v = h - 'A' + 10;
-      if (v < 0) break;
-      if (size > (UINT64_MAX >> 4)) overflow = true;
-      size = (size << 4) | static_cast<std::uint64_t>(v);
-    }
-    if (digits == 0) return fail({400, "invalid chunk size"});
-    auto ext = line.substr(digits);
-    while (!ext.empty() && (ext.front() == ' ' || ext.front() == '\t')) ext.remove_prefix(1);
-    if ((!ext.empty() && ext.front() != ';') ||
-        !std::all_of(ext.begin(), ext.end(), is_field_char)) {
-      return fail({400, "invalid chunk extension"});
-    }
-    // 413 at the chunk header that would cross the limit, before any of its data.
-    if (overflow || size > limits_.max_body_bytes - body_total_) {
-      return fail({413, "request body too large"});
-    }
-    line_.clear();
-    if (size == 0) {
-      state_ = state::trailer_lines;
-    } else {
-      remaining_ = size;
-      state_ = state::chunk_data;
-    }
-    return std::nullopt;
-  }
-  return std::nullopt;
-}
-
-request_parser::step request_parser::read_chunk_data(std::string_view in, std::size_t& pos) {
-  return take_body(in, pos, state::chunk_cr);
-}
-
-// The CRLF that closes a chunk's data.
-request_parser::step request_parser::read_chunk_crlf(std::string_view in, std::size_t& pos) {
-  while (pos < in.size()) {
-    const char c = in[pos++];
-    if (state_ == state::chunk_cr) {
-      if (c != '\r') return fail({400, "chunk data longer than its size"});
-      state_ = state::chunk_lf;
-    } else {
-      if (c != '\n') return fail({400, "chunk data longer than its size"});
-      state_ = state::chunk_line;
-      last_cr_ = false;
-      return std::nullopt;
+// The chunked body through the shared decoder (chunked_decoder.hpp); trailer fields are kept
+// apart from the headers so that they never change the framing already decided (RFC 9112 7.1.2).
+request_parser::step request_parser::read_chunked_body(std::string_view in, std::size_t& pos) {
+  for (;;) {
+    const chunked_step s = chunked_.next(in.substr(pos));
+    pos += s.consumed;
+    switch (s.kind) {
+      case chunked_event::need_more:
+      case chunked_event::no_room:  // never: the room is unbounded, body pieces are views
+        return std::nullopt;
+      case chunked_event::data:
+        body_total_ += s.data.size();
+        return event{event_kind::body, 0, s.data, {}};
+      case chunked_event::trailer:
+        if (const auto e = parse_field_line(s.data, request_.trailers, limits_.max_header_count);
+            e.status != 0) {
+          return fail(e);
+        }
+        continue;
+      case chunked_event::end:
+        state_ = state::end_pending;
+        return end_message();
+      case chunked_event::error:
+        return fail(refusal_for(s.error));
     }
   }
-  return std::nullopt;
-}
-
-// trailer-section CRLF after the last chunk (RFC 9112 7.1.2): field lines, kept apart from the
-// headers so that they never change the framing already decided.
-request_parser::step request_parser::read_trailers(std::string_view in, std::size_t& pos) {
-  while (pos < in.size()) {
-    const char c = in[pos++];
-    if (++trailer_bytes_ > limits_.max_trailer_bytes) return fail({431, "trailer section too large"});
-    if (last_cr_ && c != '\n') return fail({400, "bare CR"});
-    const bool after_cr = last_cr_;
-    last_cr_ = c == '\r';
-    if (c == '\r') continue;
-    if (c != '\n') {
-      line_.push_back(c);
-      continue;
-    }
-    if (!after_cr) return fail({400, "bare LF"});
-    if (line_.empty()) {
-      state_ = state::end_pending;
-      return end_message();
-    }
-    const auto e = parse_field_line(line_, request_.trailers, limits_.max_header_count);
-    line_.clear();
-    if (e.status != 0) return fail(e);
-  }
-  return std::nullopt;
 }
 
 request_parser::step request_parser::end_message() {

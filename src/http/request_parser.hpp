@@ -27,6 +27,7 @@
 #include <string>
 #include <string_view>
 
+#include "http/chunked_decoder.hpp"
 #include "http/limits.hpp"
 #include "http/request.hpp"
 
@@ -65,8 +66,7 @@ class request_parser {
 
  private:
   enum class state : unsigned char {
-    idle, request_line, header_lines, fixed_body, chunk_line, chunk_data, chunk_cr, chunk_lf,
-    trailer_lines, end_pending, stopped
+    idle, request_line, header_lines, fixed_body, chunked_body, end_pending, stopped
   };
 
   // Each step takes bytes from `in` at `pos` (advancing it) and either reports an event or
@@ -77,24 +77,19 @@ class request_parser {
   step read_head(std::string_view in, std::size_t& pos);
   step finish_head();
   step read_fixed_body(std::string_view in, std::size_t& pos);
-  step read_chunk_line(std::string_view in, std::size_t& pos);
-  step read_chunk_data(std::string_view in, std::size_t& pos);
-  step take_body(std::string_view in, std::size_t& pos, state when_done);
-  step read_chunk_crlf(std::string_view in, std::size_t& pos);
-  step read_trailers(std::string_view in, std::size_t& pos);
+  step read_chunked_body(std::string_view in, std::size_t& pos);
   step end_message();
 
   limits limits_;
   state state_ = state::idle;
   request request_;
   std::string raw_;         // head bytes of the current request
-  std::string line_;        // the current chunk-size or trailer line
   std::size_t line_start_ = 0;
   bool method_done_ = false;  // request line: the first SP was seen
   bool last_cr_ = false;      // the previous head byte was CR: only LF may follow
-  std::uint64_t remaining_ = 0;   // bytes left in the fixed body or the current chunk
+  std::uint64_t remaining_ = 0;   // bytes left in the fixed body
+  chunked_decoder chunked_;       // the chunked body, renewed at each chunked head
   std::uint64_t body_total_ = 0;
-  std::size_t trailer_bytes_ = 0;
   parse_error error_;
 };
 

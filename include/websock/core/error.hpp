@@ -58,6 +58,10 @@ enum class errc : int {
   http_unexpected_extension,  // server chose an extension the client did not offer
   http_duplicate_header,      // a header that must appear once appears twice
   http_bad_response_version,  // a 101 that is not HTTP/1.1 (or a later 1.x)
+  // A response body a client reads (RFC 9112 6.3 and 7.1; src/http/response_body.hpp).
+  http_bad_chunk,             // chunked body breaks 7.1: size not hex or over 64 bits, no CRLF, bad extension or trailer
+  http_chunk_line_too_long,   // chunk-size line or trailer section over its limit
+  http_truncated_body,        // the connection closed before the body's declared end
 
   // What a client asked to send, refused before any byte is written (check_client_request).
   bad_request_target = 150,   // target not "/...", or holds CR, LF, NUL or another control
