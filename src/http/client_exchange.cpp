@@ -4,6 +4,7 @@
 #include <mutex>
 #include <thread>
 
+#include "net/tls.hpp"
 #include "net/workers.hpp"
 #include "websock/error.hpp"
 

@@ -99,7 +99,7 @@ DWORD write_query_result(std::string_view value, DWORD level, LPVOID buffer, LPD
     return ERROR_INSUFFICIENT_BUFFER;
   }
   std::memcpy(buffer, wide.c_str(), needed);
-  *length = needed - sizeof(WCHAR);  // without the terminator
+  *length = needed - static_cast<DWORD>(sizeof(WCHAR));  // without the terminator
   return ERROR_SUCCESS;
 }
 

@@ -40,7 +40,7 @@ DWORD write_wide(const std::string& utf8, LPVOID buffer, LPDWORD length) {
     return ERROR_INSUFFICIENT_BUFFER;
   }
   std::memcpy(buffer, wide.c_str(), needed);
-  *length = needed - sizeof(WCHAR);
+  *length = needed - static_cast<DWORD>(sizeof(WCHAR));
   return ERROR_SUCCESS;
 }
 

@@ -86,11 +86,11 @@ void websocket::report_error(WINHTTP_WEB_SOCKET_OPERATION op, DWORD error) {
 
 // ------------------------------------------------------------------ send
 
-DWORD websocket::send(WINHTTP_WEB_SOCKET_BUFFER_TYPE type, const void* data, DWORD size) {
-  if (type > WINHTTP_WEB_SOCKET_UTF8_FRAGMENT_BUFFER_TYPE) return ERROR_INVALID_PARAMETER;  // CLOSE: use Close
+DWORD websocket::send(WINHTTP_WEB_SOCKET_BUFFER_TYPE buffer_type, const void* data, DWORD size) {
+  if (buffer_type > WINHTTP_WEB_SOCKET_UTF8_FRAGMENT_BUFFER_TYPE) return ERROR_INVALID_PARAMETER;  // CLOSE: use Close
   if (!data && size > 0) return ERROR_INVALID_PARAMETER;
-  const bool utf8 = type == WINHTTP_WEB_SOCKET_UTF8_MESSAGE_BUFFER_TYPE || type == WINHTTP_WEB_SOCKET_UTF8_FRAGMENT_BUFFER_TYPE;
-  const bool last = type == WINHTTP_WEB_SOCKET_UTF8_MESSAGE_BUFFER_TYPE || type == WINHTTP_WEB_SOCKET_BINARY_MESSAGE_BUFFER_TYPE;
+  const bool utf8 = buffer_type == WINHTTP_WEB_SOCKET_UTF8_MESSAGE_BUFFER_TYPE || buffer_type == WINHTTP_WEB_SOCKET_UTF8_FRAGMENT_BUFFER_TYPE;
+  const bool last = buffer_type == WINHTTP_WEB_SOCKET_UTF8_MESSAGE_BUFFER_TYPE || buffer_type == WINHTTP_WEB_SOCKET_BINARY_MESSAGE_BUFFER_TYPE;
   std::shared_ptr<sync_wait> wait;
   {
     std::lock_guard lock(mu);
@@ -119,7 +119,7 @@ DWORD websocket::send(WINHTTP_WEB_SOCKET_BUFFER_TYPE type, const void* data, DWO
       buffered_error = ch_->pull_write_now(kind, payload, last);
       return;
     }
-    ch_->pull_write(kind, payload, last, [self, wait, type, size](std::error_code ec) {
+    ch_->pull_write(kind, payload, last, [self, wait, buffer_type, size](std::error_code ec) {
       const DWORD error = self->closed.load() && ec ? ERROR_WINHTTP_OPERATION_CANCELLED : self->error_of(ec);
       {
         std::lock_guard lock(self->mu);
@@ -127,7 +127,7 @@ DWORD websocket::send(WINHTTP_WEB_SOCKET_BUFFER_TYPE type, const void* data, DWO
       }
       if (wait) return wait->finish(error);
       if (error != ERROR_SUCCESS) return self->report_error(WINHTTP_WEB_SOCKET_SEND_OPERATION, error);
-      WINHTTP_WEB_SOCKET_STATUS status{size, type};
+      WINHTTP_WEB_SOCKET_STATUS status{size, buffer_type};
       notify(*self, WINHTTP_CALLBACK_STATUS_WRITE_COMPLETE, &status, sizeof status);
     });
   });
@@ -140,7 +140,7 @@ DWORD websocket::send(WINHTTP_WEB_SOCKET_BUFFER_TYPE type, const void* data, DWO
   // synchronous failure would be, with no callback.
   if (buffered_error) return error_of(buffered_error);
   if (async) {
-    WINHTTP_WEB_SOCKET_STATUS status{size, type};
+    WINHTTP_WEB_SOCKET_STATUS status{size, buffer_type};
     notify(*this, WINHTTP_CALLBACK_STATUS_WRITE_COMPLETE, &status, sizeof status);
   }
   return ERROR_SUCCESS;
@@ -148,9 +148,9 @@ DWORD websocket::send(WINHTTP_WEB_SOCKET_BUFFER_TYPE type, const void* data, DWO
 
 // ------------------------------------------------------------------ receive
 
-DWORD websocket::receive(void* buffer, DWORD size, DWORD* bytes_read, WINHTTP_WEB_SOCKET_BUFFER_TYPE* type) {
+DWORD websocket::receive(void* buffer, DWORD size, DWORD* bytes_read, WINHTTP_WEB_SOCKET_BUFFER_TYPE* buffer_type) {
   if (!buffer || size == 0) return ERROR_INVALID_PARAMETER;
-  if (!async && (!bytes_read || !type)) return ERROR_INVALID_PARAMETER;
+  if (!async && (!bytes_read || !buffer_type)) return ERROR_INVALID_PARAMETER;
   std::shared_ptr<read_waiter> wait;
   std::uint64_t token;
   {
@@ -166,7 +166,7 @@ DWORD websocket::receive(void* buffer, DWORD size, DWORD* bytes_read, WINHTTP_WE
   const DWORD error = wait->done.wait();
   if (error == ERROR_SUCCESS) {
     *bytes_read = wait->bytes;
-    *type = wait->type;
+    *buffer_type = wait->type;
   }
   return error;
 }
