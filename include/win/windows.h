@@ -13,7 +13,10 @@
  *   sal.h                  the SAL annotations, empty
  *   winerror.h             HRESULT macros and values, Win32 error codes
  *   errhandlingapi.h       GetLastError, SetLastError
- *   synchapi.h             CRITICAL_SECTION (recursive, as on Windows), Sleep
+ *   minwinbase.h           SECURITY_ATTRIBUTES
+ *   handleapi.h            CloseHandle, INVALID_HANDLE_VALUE
+ *   synchapi.h             CRITICAL_SECTION (recursive, as on Windows), events, waits, Sleep
+ *   winbase.h              WAIT_OBJECT_0, WAIT_FAILED, ..., MAXIMUM_WAIT_OBJECTS; gathers the three above
  *   heapapi.h              GetProcessHeap, HeapAlloc, HeapReAlloc, HeapFree, HeapSize
  *   websock_win_wprintf.h  wprintf and kin with the Windows meaning of %s, %S, %ld, %I64d, ...
  *
@@ -25,7 +28,10 @@
 #include "minwindef.h"
 #include "winerror.h"
 #include "errhandlingapi.h"
+#include "minwinbase.h"
+#include "handleapi.h"
 #include "synchapi.h"
+#include "winbase.h"
 #include "heapapi.h"
 #include "websock_win_wprintf.h"
 

@@ -7,9 +7,12 @@
  * callback, close) and the six WinHttpWebSocket* functions. Reference: shared/spec/
  * winhttp-websocket.md and rules 30-55 of shared/spec/README.md. Plain C (C99 and later) and C++.
  *
- * Not here: the rest of WinHTTP (ReadData/WriteData and request bodies, URL cracking, proxy
- * discovery, credentials, the generic WinHttpProtocol* upgrade), so a program using those fails
- * to compile rather than at run time.
+ * Also WinHttpQueryDataAvailable and WinHttpReadData, with which a client reads the body of a
+ * response that refused the upgrade (a 401, 404 or 502 page) to report it.
+ *
+ * Not here: the rest of WinHTTP (WriteData and request bodies, URL cracking, proxy discovery,
+ * credentials, the generic WinHttpProtocol* upgrade), so a program using those fails to compile
+ * rather than at run time.
  *
  * Error reporting, as on Windows: functions returning BOOL or HINTERNET (and
  * WinHttpWebSocketCompleteUpgrade) report failure by FALSE/NULL and the reason through
@@ -585,6 +588,18 @@ _Success_(return != FALSE) BOOL WINAPI WinHttpQueryHeaders(
     _In_ HINTERNET hRequest, _In_ DWORD dwInfoLevel, _In_opt_ LPCWSTR pwszName,
     _Out_writes_bytes_to_opt_(*lpdwBufferLength, *lpdwBufferLength) LPVOID lpBuffer,
     _Inout_ LPDWORD lpdwBufferLength, _Inout_opt_ LPDWORD lpdwIndex);
+
+/* The response body after WinHttpReceiveResponse. Synchronous: the bytes readable now without
+ * blocking, after waiting for at least one, and 0 at the end of the body; asynchronous: TRUE at
+ * once, the count in DATA_AVAILABLE (a DWORD *), failure as REQUEST_ERROR API_QUERY_DATA_AVAILABLE. */
+BOOL WINAPI WinHttpQueryDataAvailable(_In_ HINTERNET hRequest, _Out_opt_ LPDWORD lpdwNumberOfBytesAvailable);
+
+/* Up to dwNumberOfBytesToRead body bytes; *lpdwNumberOfBytesRead 0 at the end of the body.
+ * Asynchronous: READ_COMPLETE with the buffer and the count as its length, failure as
+ * REQUEST_ERROR API_READ_DATA. */
+BOOL WINAPI WinHttpReadData(_In_ HINTERNET hRequest,
+                            _Out_writes_bytes_to_(dwNumberOfBytesToRead, *lpdwNumberOfBytesRead) LPVOID lpBuffer,
+                            _In_ DWORD dwNumberOfBytesToRead, _Out_ LPDWORD lpdwNumberOfBytesRead);
 
 /* Milliseconds; 0 or -1: no limit. */
 BOOL WINAPI WinHttpSetTimeouts(_In_ HINTERNET hInternet, _In_ int nResolveTimeout,
