@@ -1,6 +1,7 @@
 #include "http/client_exchange.hpp"
 
 #include <algorithm>
+#include <future>
 #include <mutex>
 #include <thread>
 
@@ -259,11 +260,20 @@ std::shared_ptr<runtime::channel> client_exchange::upgrade(const runtime::channe
   std::vector<std::byte> early(in_.begin() + static_cast<std::ptrdiff_t>(in_begin_), in_.end());
   in_.clear();
   in_begin_ = 0;
-  ch->run_on_loop([ch, events = std::move(events), target = std::move(target), subprotocol = std::move(subprotocol),
-                   headers = head_.headers, early = std::move(early)]() mutable {
-    ch->start_client_upgraded(std::move(events), std::move(target), std::move(headers), std::move(subprotocol),
-                              early);
-  });
+  // The channel is open when this returns, so the owner's first call (a close, say) finds it so.
+  auto start = [&] {
+    ch->start_client_upgraded(std::move(events), std::move(target), head_.headers, std::move(subprotocol), early);
+  };
+  if (on_loop()) {
+    start();
+  } else {
+    std::promise<void> started;
+    asio::post(*ctx_, [&] {
+      start();
+      started.set_value();
+    });
+    started.get_future().wait();
+  }
   return ch;
 }
 

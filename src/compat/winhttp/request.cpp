@@ -143,6 +143,7 @@ DWORD build_head(request& r, std::string& head) {
   r.handshake = std::make_unique<core::client_handshake>(std::move(o));
   if (r.handshake->done()) return ERROR_WINHTTP_INVALID_HEADER;  // refused before sending
   head = r.handshake->request();
+  head.resize(head.size() - 2);  // the blank line comes after the fields SendRequest may add
   return ERROR_SUCCESS;
 }
 
@@ -245,7 +246,7 @@ extern "C" BOOL WINAPI WinHttpSendRequest(HINTERNET hRequest, LPCWSTR lpszHeader
         return fail(e);
       }
     }
-    r->context = dwContext;
+    if (dwContext) r->context = dwContext;  // 0 keeps the inherited one (as Wine does)
     if (const DWORD e = build_head(*r, head); e != ERROR_SUCCESS) return fail(e);
   }
   std::vector<std::byte> body;

@@ -9,6 +9,7 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <cstdio>
 #include <condition_variable>
 #include <cstring>
 #include <mutex>
@@ -72,7 +73,15 @@ class recorder {
       }
       return false;
     });
-    EXPECT_TRUE(ok) << "no callback 0x" << std::hex << status;
+    if (!ok) {
+      std::string seen;
+      for (const auto& e : events_) {
+        char line[64];
+        std::snprintf(line, sizeof line, " %p:0x%x", e.handle, static_cast<unsigned>(e.status));
+        seen += line;
+      }
+      ADD_FAILURE() << "no callback 0x" << std::hex << status << " on " << h << "; seen:" << seen;
+    }
     return found;
   }
 
@@ -107,9 +116,14 @@ struct connection_handles {
   HINTERNET connect = nullptr;
   HINTERNET request = nullptr;
   HINTERNET websocket = nullptr;
+  // Asynchronous: HANDLE_CLOSING may come on a loop thread after WinHttpCloseHandle returned, so
+  // the recorder (declared before us, destroyed after) is waited on for each.
+  recorder* events = nullptr;
   ~connection_handles() {
     for (HINTERNET h : {websocket, request, connect, session}) {
-      if (h) WinHttpCloseHandle(h);
+      if (!h) continue;
+      WinHttpCloseHandle(h);
+      if (events) events->wait_for(WINHTTP_CALLBACK_STATUS_HANDLE_CLOSING, h);
     }
   }
 };
@@ -135,6 +149,7 @@ inline bool open_websocket(connection_handles& h, INTERNET_PORT port, const open
   h.session = WinHttpOpen(L"websock-test", WINHTTP_ACCESS_TYPE_NO_PROXY, nullptr, nullptr, o.async ? WINHTTP_FLAG_ASYNC : 0);
   if (!h.session) return failed("WinHttpOpen");
   if (o.async) {
+    h.events = o.events;
     WinHttpSetStatusCallback(h.session, recorder::callback, WINHTTP_CALLBACK_FLAG_ALL_NOTIFICATIONS, 0);
     DWORD_PTR ctx = reinterpret_cast<DWORD_PTR>(o.events);
     WinHttpSetOption(h.session, WINHTTP_OPTION_CONTEXT_VALUE, &ctx, sizeof ctx);
@@ -166,6 +181,7 @@ inline bool open_websocket(connection_handles& h, INTERNET_PORT port, const open
   if (!h.websocket) return failed("WinHttpWebSocketCompleteUpgrade");
   if (o.close_request) {
     WinHttpCloseHandle(h.request);
+    if (h.events) h.events->wait_for(WINHTTP_CALLBACK_STATUS_HANDLE_CLOSING, h.request);
     h.request = nullptr;
   }
   return true;
