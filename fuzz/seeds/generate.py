@@ -165,6 +165,25 @@ write("fuzz_request_parser", "escapes", b"\x00" + chunks(
     b"GET //etc/passwd HTTP/1.1\r\n" + H + b"\r\n"
     b"GET /a/../%c0%ae%c0%ae/b%5cc%00 HTTP/1.1\r\n" + H + b"\r\n"))
 
+# fuzz_response_body: [flags][room][length lo][length hi] then chunks. Flags bits 0-1 framing
+# (0 length, 1 chunked, 2 until close, 3 a head decides), 2-3 limits, 4-5 method of the head
+# (GET HEAD CONNECT POST), 6 round trip through append_chunk, 7 the server closes at the end.
+CHUNKED = (b"5;name=value;quoted=\"a b\"\r\nhello\r\n6 ; x\r\n world\r\n"
+           b"A\r\n, 10 bytes\r\n0\r\nChecksum: abc\r\nX-Trailer: 1\r\n\r\n")
+NEXT = b"HTTP/1.1 204 No Content\r\n\r\n"
+write("fuzz_response_body", "length", b"\x00\x05\x0b\x00" + chunks(b"hello world" + NEXT))
+write("fuzz_response_body", "chunked", b"\x01\x00\x00\x00" + chunks(CHUNKED + NEXT))
+write("fuzz_response_body", "chunked_split", b"\x81\x03\x00\x00" + chunks(CHUNKED + NEXT, (1, 2, 3, 5)))
+write("fuzz_response_body", "chunked_small_limits", b"\x09\x00\x00\x00" + chunks(CHUNKED, (7,)))
+write("fuzz_response_body", "until_close", b"\x82\x00\x00\x00" + chunks(b"<h1>oops</h1>" + NEXT, (4,)))
+write("fuzz_response_body", "head_chunked", b"\x03\x00\x00\x00" + chunks(
+    b"HTTP/1.1 200 OK\r\nTransfer-Encoding: gzip, chunked\r\n\r\n" + CHUNKED + NEXT, (9,)))
+write("fuzz_response_body", "head_length", b"\x83\x02\x00\x00" + chunks(
+    b"HTTP/1.1 404 Not Found\r\nContent-Length: 5, 5\r\n\r\nabcde" + NEXT, (6, 1)))
+write("fuzz_response_body", "head_of_head", b"\x13\x00\x00\x00" + chunks(
+    b"HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\n" + NEXT))
+write("fuzz_response_body", "round_trip", b"\x41\x07\x05\x00" + chunks(b"some payload " * 5, (1, 17, 3)))
+
 # fuzz_utf8: the input is both the text and length-prefixed chunks (L < 0xC0: L bytes, else
 # (L - 0xC0) * 32 + 0xC0 bytes).
 def utf8_chunks(data, sizes):
