@@ -33,7 +33,7 @@ failure_kind classify_failure(const std::error_code& ec) noexcept {
         return failure_kind::other;
     }
   }
-  if (cat == std::system_category() || cat == std::generic_category()) {
+  if (cat == asio::error::get_system_category() || cat == std::system_category() || cat == std::generic_category()) {
     switch (static_cast<std::errc>(ec.value())) {
       case std::errc::connection_refused:
       case std::errc::network_unreachable:

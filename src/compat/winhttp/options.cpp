@@ -189,12 +189,16 @@ DWORD query_option(object& obj, DWORD option, LPVOID buffer, LPDWORD length) {
       std::lock_guard lock(obj.mu);
       return write_value(obj.context, buffer, length);
     }
-    case WINHTTP_OPTION_WEB_SOCKET_CLOSE_TIMEOUT:
+    case WINHTTP_OPTION_WEB_SOCKET_CLOSE_TIMEOUT: {
       if (obj.type == kind::websocket) return write_value(static_cast<websocket&>(obj).close_timeout(), buffer, length);
+      std::lock_guard lock(obj.mu);
       return write_value(obj.limits.ws_close, buffer, length);
-    case WINHTTP_OPTION_WEB_SOCKET_KEEPALIVE_INTERVAL:
+    }
+    case WINHTTP_OPTION_WEB_SOCKET_KEEPALIVE_INTERVAL: {
       if (obj.type == kind::websocket) return write_value(static_cast<websocket&>(obj).keepalive(), buffer, length);
+      std::lock_guard lock(obj.mu);
       return write_value(obj.limits.ws_keepalive, buffer, length);
+    }
     case WINHTTP_OPTION_WEB_SOCKET_RECEIVE_BUFFER_SIZE:
     case WINHTTP_OPTION_WEB_SOCKET_SEND_BUFFER_SIZE: {
       const bool send = option == WINHTTP_OPTION_WEB_SOCKET_SEND_BUFFER_SIZE;

@@ -126,7 +126,9 @@ DWORD build_head(request& r, std::string& head) {
   if (!r.upgrade) {
     head = r.verb + " " + r.target + " HTTP/1.1\r\nHost: " + host_header(*c, port, secure) + "\r\n";
     core::append_headers(head, extra);
-    core::append_headers(head, r.headers);
+    for (const auto& h : r.headers) {
+      if (!core::iequals(h.name, "Host")) core::append_headers(head, {h});  // ours names the connection's host
+    }
     return ERROR_SUCCESS;
   }
   core::client_handshake_options o;
@@ -239,15 +241,22 @@ extern "C" BOOL WINAPI WinHttpSendRequest(HINTERNET hRequest, LPCWSTR lpszHeader
   {
     std::lock_guard lock(r->mu);
     if (r->state != request_state::opened || r->busy) return fail(ERROR_WINHTTP_INCORRECT_HANDLE_STATE);
+    // The headers given here count for this send only if it starts: a refused send leaves the
+    // request as it was, so trying again does not add them twice.
+    const core::header_list before = r->headers;
+    auto restore = [&](DWORD e) {
+      r->headers = before;
+      return fail(e);
+    };
     if (lpszHeaders) {
       const std::wstring_view wide = dwHeadersLength == static_cast<DWORD>(-1) ? std::wstring_view(lpszHeaders)
                                                                                 : std::wstring_view(lpszHeaders, dwHeadersLength);
       if (const DWORD e = add_request_headers(r->headers, win32::to_utf8(wide), WINHTTP_ADDREQ_FLAG_ADD); e != ERROR_SUCCESS) {
-        return fail(e);
+        return restore(e);
       }
     }
+    if (const DWORD e = build_head(*r, head); e != ERROR_SUCCESS) return restore(e);
     if (dwContext) r->context = dwContext;  // 0 keeps the inherited one (as Wine does)
-    if (const DWORD e = build_head(*r, head); e != ERROR_SUCCESS) return fail(e);
   }
   std::vector<std::byte> body;
   if (!r->upgrade && (dwOptionalLength > 0 || r->verb == "POST" || r->verb == "PUT")) {
@@ -451,13 +460,17 @@ extern "C" BOOL WINAPI WinHttpQueryDataAvailable(HINTERNET hRequest, LPDWORD lpd
         end_sync_or_async(*r, finish, WINHTTP_CALLBACK_STATUS_DATA_AVAILABLE, API_QUERY_DATA_AVAILABLE, error,
                           report.get(), sizeof(DWORD));
       };
+      bool ready;
       {
         std::lock_guard lock(r->mu);
         *report = static_cast<DWORD>(r->body_ahead.size() - r->body_ahead_begin);
-        if (*report > 0 || r->body_end) return deliver(ERROR_SUCCESS);
-        r->body_ahead.resize(ahead_size);
-        r->body_ahead_begin = 0;
+        ready = *report > 0 || r->body_end;
+        if (!ready) {
+          r->body_ahead.resize(ahead_size);
+          r->body_ahead_begin = 0;
+        }
       }
+      if (ready) return deliver(ERROR_SUCCESS);  // outside the lock: deliver takes it
       ex->read_body(r->body_ahead, ms(receive_timeout), [r, report, deliver](std::error_code ec, std::size_t n) {
         {
           std::lock_guard lock(r->mu);
@@ -494,17 +507,19 @@ extern "C" BOOL WINAPI WinHttpReadData(HINTERNET hRequest, LPVOID lpBuffer, DWOR
       auto deliver = [r, got, out, finish](DWORD error) {
         end_sync_or_async(*r, finish, WINHTTP_CALLBACK_STATUS_READ_COMPLETE, API_READ_DATA, error, out.data(), *got);
       };
+      bool ready;
       {
         std::lock_guard lock(r->mu);
         const std::size_t ahead = r->body_ahead.size() - r->body_ahead_begin;
-        if (ahead > 0 || r->body_end || out.empty()) {
+        ready = ahead > 0 || r->body_end || out.empty();
+        if (ready) {
           const std::size_t n = std::min(ahead, out.size());
           if (n > 0) std::memcpy(out.data(), r->body_ahead.data() + r->body_ahead_begin, n);
           r->body_ahead_begin += n;
           *got = static_cast<DWORD>(n);
-          return deliver(ERROR_SUCCESS);
         }
       }
+      if (ready) return deliver(ERROR_SUCCESS);  // outside the lock: deliver takes it
       ex->read_body(out, ms(receive_timeout), [r, got, deliver](std::error_code ec, std::size_t n) {
         if (!ec && n == 0) {
           std::lock_guard lock(r->mu);

@@ -89,7 +89,11 @@ extern "C" BOOL WINAPI WinHttpSetTimeouts(HINTERNET hInternet, int nResolveTimeo
   }
   auto ms = [](int t) { return t == -1 ? 0 : t; };  // -1 and 0 both mean no limit
   std::lock_guard lock(obj->mu);
-  obj->limits = {ms(nResolveTimeout), ms(nConnectTimeout), ms(nSendTimeout), ms(nReceiveTimeout)};
+  // The four transfer timeouts only: the WebSocket close timeout and keep-alive stay as set.
+  obj->limits.resolve = ms(nResolveTimeout);
+  obj->limits.connect = ms(nConnectTimeout);
+  obj->limits.send = ms(nSendTimeout);
+  obj->limits.receive = ms(nReceiveTimeout);
   return succeed();
 }
 

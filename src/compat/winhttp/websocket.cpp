@@ -42,7 +42,7 @@ struct websocket::read_waiter {
   WINHTTP_WEB_SOCKET_BUFFER_TYPE type = WINHTTP_WEB_SOCKET_BINARY_MESSAGE_BUFFER_TYPE;
 };
 
-void websocket::open(const std::shared_ptr<request>& r, const std::string& subprotocol, DWORD_PTR ctx) {
+bool websocket::open(const std::shared_ptr<request>& r, const std::string& subprotocol, DWORD_PTR ctx) {
   inherit(r);
   context = ctx;
   close_timeout_ms_ = limits.ws_close;
@@ -59,6 +59,7 @@ void websocket::open(const std::shared_ptr<request>& r, const std::string& subpr
   // what its DWORD lengths can carry.
   o.limits.max_message_size = ~std::uint64_t{0} >> 1;
   ch_ = r->exchange->upgrade(o, std::make_shared<quiet_events>(), r->target, subprotocol);
+  return ch_ != nullptr;  // null: the exchange was cancelled meanwhile (the request closed)
 }
 
 void websocket::on_loop_and_wait(std::function<void()> f) {
@@ -215,9 +216,9 @@ DWORD websocket::shutdown(USHORT status, const void* reason, DWORD length) {
   {
     std::lock_guard lock(mu);
     if (send_closed_ || closed_ || send_pending_ || close_pending_) return ERROR_INVALID_OPERATION;  // rule 46
+    if (ch_->finished()) return ERROR_WINHTTP_CONNECTION_ERROR;
     send_closed_ = true;
   }
-  if (ch_->finished()) return ERROR_WINHTTP_CONNECTION_ERROR;
   // The frame is queued behind anything sent before; receiving goes on.
   (void)ch_->close(status, std::string_view(static_cast<const char*>(reason), reason ? length : 0));
   // Completed here, on the calling thread, as Windows does (spec 4.4): NO_ERROR, and for an

@@ -18,8 +18,8 @@ class websocket final : public object, public std::enable_shared_from_this<webso
  public:
   websocket() : object(kind::websocket) {}
 
-  // After a checked 101: the exchange's connection becomes our channel.
-  void open(const std::shared_ptr<request>& r, const std::string& subprotocol, DWORD_PTR context);
+  // After a checked 101: the exchange's connection becomes our channel. False if it is gone.
+  bool open(const std::shared_ptr<request>& r, const std::string& subprotocol, DWORD_PTR context);
 
   DWORD send(WINHTTP_WEB_SOCKET_BUFFER_TYPE buffer_type, const void* data, DWORD size);
   DWORD receive(void* buffer, DWORD size, DWORD* bytes_read, WINHTTP_WEB_SOCKET_BUFFER_TYPE* buffer_type);

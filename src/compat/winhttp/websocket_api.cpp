@@ -56,7 +56,10 @@ extern "C" HINTERNET WINAPI WinHttpWebSocketCompleteUpgrade(HINTERNET hRequest, 
     r->state = request_state::upgraded;
   }
   auto ws = std::make_shared<websocket>();
-  ws->open(r, subprotocol, pContext);
+  if (!ws->open(r, subprotocol, pContext)) {
+    SetLastError(ERROR_WINHTTP_INCORRECT_HANDLE_STATE);
+    return nullptr;
+  }
   register_handle(ws);
   // Rule 33: HANDLE_CREATED before CompleteUpgrade returns.
   HINTERNET h = ws->handle;
