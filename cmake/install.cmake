@@ -28,7 +28,7 @@ install(FILES ${CMAKE_CURRENT_BINARY_DIR}/websock.pc DESTINATION ${CMAKE_INSTALL
 # websock-compat.pc. With static libraries the .pc lists everything a C program needs to link
 # (the C++ runtime, libcrypto), so `pkg-config --cflags --libs websock-compat` is the whole flag set.
 if(TARGET websock_compat)
-  install(TARGETS websock_compat websock_wmain EXPORT websockTargets
+  install(TARGETS websock_compat websock_wmain websock_winhttp EXPORT websockTargets
     ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR}
     LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR})
   install(DIRECTORY include/win/ DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}/websock/win)
@@ -43,6 +43,9 @@ if(TARGET websock_compat)
   configure_file(cmake/websock-compat.pc.in ${CMAKE_CURRENT_BINARY_DIR}/websock-compat.pc @ONLY)
   # websock-wmain.pc: the same plus the main() that calls a program's wmain (websock_wmain).
   configure_file(cmake/websock-wmain.pc.in ${CMAKE_CURRENT_BINARY_DIR}/websock-wmain.pc @ONLY)
+  # websock-winhttp.pc: the WinHTTP face, which stands on the runtime (libssl, threads).
+  configure_file(cmake/websock-winhttp.pc.in ${CMAKE_CURRENT_BINARY_DIR}/websock-winhttp.pc @ONLY)
   install(FILES ${CMAKE_CURRENT_BINARY_DIR}/websock-compat.pc ${CMAKE_CURRENT_BINARY_DIR}/websock-wmain.pc
+                ${CMAKE_CURRENT_BINARY_DIR}/websock-winhttp.pc
           DESTINATION ${CMAKE_INSTALL_LIBDIR}/pkgconfig)
 endif()
