@@ -129,7 +129,10 @@ void channel::trim() {
   }
   trim_at_ = {};
   ws_.release_idle_memory();  // a message buffer kept from the last assembled message
-  if (pull_ && !reading_ && pull_->begin == pull_->end && !pull_->reader.has_remainder()) pull_->in.reset();
+  if (pull_ && !reading_ && pull_->begin == pull_->end && !pull_->reader.has_remainder()) {
+    pull_->in.reset();
+    pull_->begin = pull_->end = 0;  // no offsets into a buffer that is gone
+  }
   // Our spare buffer, then the core's empty outbox (swapped out for an empty one), are freed.
   write_buf_ = {};
   ws_.swap_output(write_buf_);

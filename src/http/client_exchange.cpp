@@ -5,6 +5,8 @@
 #include <mutex>
 #include <thread>
 
+#include <openssl/crypto.h>
+
 #include "net/tls.hpp"
 #include "net/workers.hpp"
 #include "websock/error.hpp"
@@ -16,6 +18,14 @@ constexpr std::size_t read_size = 16 * 1024;
 
 // Interim responses (RFC 9110 15.2) other than 101 come before the final one.
 bool is_interim(int status) noexcept { return status >= 100 && status < 200 && status != 101; }
+
+// OpenSSL frees its global locks in an atexit handler, but the client loop's threads below are never
+// joined: at exit one may still be freeing a TLS stream, on a lock already destroyed (TSan: data
+// race in CRYPTO_THREAD_lock_free, winhttp_wine_scenarios_test over wss). So OpenSSL is asked not
+// to clean up at exit; the process is ending anyway. Only the first initialisation can ask that,
+// hence at static initialisation.
+[[maybe_unused]] const bool openssl_keeps_its_globals_at_exit =
+    OPENSSL_init_crypto(OPENSSL_INIT_NO_ATEXIT, nullptr) == 1;
 
 }  // namespace
 

@@ -1,11 +1,23 @@
 #include "objects.hpp"
 
+#include <condition_variable>
 #include <unordered_map>
 
 namespace websock::winhttp {
 namespace {
 
 std::atomic<std::size_t> alive{0};
+
+// Signalled by every destructor, for wait_live_objects_at_most. Never destroyed: objects may die
+// during exit.
+struct death_signal {
+  std::mutex mu;
+  std::condition_variable cv;
+};
+death_signal& deaths() {
+  static death_signal* d = new death_signal;
+  return *d;
+}
 
 struct table {
   std::mutex mu;
@@ -33,7 +45,14 @@ bool wanted(DWORD mask, DWORD status) noexcept {
 }  // namespace
 
 object::object(kind k) : type(k) { alive.fetch_add(1, std::memory_order_relaxed); }
-object::~object() { alive.fetch_sub(1, std::memory_order_relaxed); }
+object::~object() {
+  death_signal& d = deaths();
+  {
+    std::lock_guard lock(d.mu);  // a waiter between its check and its wait cannot miss this
+    alive.fetch_sub(1, std::memory_order_relaxed);
+  }
+  d.cv.notify_all();
+}
 
 void object::inherit(const std::shared_ptr<object>& p) {
   parent = p;
@@ -73,6 +92,13 @@ std::shared_ptr<object> remove_handle(HINTERNET h) {
 }
 
 std::size_t live_objects() noexcept { return alive.load(std::memory_order_relaxed); }
+
+std::size_t wait_live_objects_at_most(std::size_t target, std::chrono::milliseconds timeout) {
+  death_signal& d = deaths();
+  std::unique_lock lock(d.mu);
+  d.cv.wait_for(lock, timeout, [&] { return alive.load(std::memory_order_relaxed) <= target; });
+  return alive.load(std::memory_order_relaxed);
+}
 
 void notify(object& obj, DWORD status, LPVOID info, DWORD length) {
   WINHTTP_STATUS_CALLBACK cb;

@@ -18,6 +18,7 @@
 #include <string>
 #include <vector>
 
+#include "diagnostics.hpp"  // live_objects(): tests count leaks
 #include "http/client_exchange.hpp"
 #include "websock/core/handshake.hpp"
 #include "websock/core/http.hpp"
@@ -124,8 +125,6 @@ std::shared_ptr<T> find_as(HINTERNET h, kind k) {
 }
 // Removes the handle; the object lives on while operations hold it.
 std::shared_ptr<object> remove_handle(HINTERNET h);
-// Objects alive (open handles plus closed ones that operations still hold): tests count leaks.
-std::size_t live_objects() noexcept;
 
 // Calls the object's status callback if its mask asks for `status` and HANDLE_CLOSING has not
 // been delivered yet. Runs on the calling thread.

@@ -25,7 +25,8 @@ inline std::vector<std::byte> pattern(std::size_t n) {
 
 class command_server {
  public:
-  command_server() : srv_(options()) {
+  // `threads`: the server's worker threads (the rule tests use one, the stress test more).
+  explicit command_server(std::size_t threads = 1) : srv_(options(threads)) {
     srv_.route("/echo", {.callbacks = {.on_message = [](websock::connection& c, const websock::message& m) {
                            on_command(c, m);
                          }}});
@@ -51,9 +52,9 @@ class command_server {
   std::uint16_t port() const { return srv_.port(); }
 
  private:
-  static websock::server_options options() {
+  static websock::server_options options(std::size_t threads) {
     websock::server_options o;
-    o.threads = 1;
+    o.threads = threads;
     return o;
   }
 

@@ -16,7 +16,9 @@ bytes the client sent).
 
 Well-behaved paths (the handshake is checked by websockets: a bad upgrade request gets its 4xx):
     /echo      echoes each message whole (text as text, binary as binary; fragments are joined),
-               answers pings and close frames, and obeys these text messages instead of echoing them:
+               answers pings and close frames (messages that arrive together with the client's close
+               frame are still echoed, before the answer), and obeys these text messages instead of
+               echoing them:
                  "close CODE REASON..."  sends a close frame with that code and reason (the reason is
                                          everything after "close CODE ", maybe empty); codes RFC 6455
                                          forbids on the wire (1005, 999, ...) are sent anyway
@@ -272,6 +274,10 @@ async def run_echo(conn, reader, writer, head, greeting=None):
             conn.receive_data(data)
         else:
             conn.receive_eof()
+        # Messages that came in the same read as the client's close frame: the library has already
+        # queued its close answer and refuses to send more, yet the client sent them first (Wine's
+        # W3-W6: sends, then Shutdown at once). They are echoed as written here, ahead of the answer.
+        before_close = []
         for frame in conn.events_received():
             if not isinstance(frame, Frame):
                 continue
@@ -286,6 +292,10 @@ async def run_echo(conn, reader, writer, head, greeting=None):
                     await flush(conn, writer)
                     await discard_until_eof(reader)
                     return
+            elif frame.fin and conn.close_rcvd_then_sent:
+                before_close.append(server_frame(0x80 | opcode.value, b"".join(parts)))
+        for echo in before_close:
+            writer.write(echo)
         await flush(conn, writer)
         if not data:
             return
