@@ -106,6 +106,24 @@ TEST(ChannelPull, SeveralMessagesInOneSocketReadKeepTheirBoundaries) {
   EXPECT_EQ(reads[3].kind, core::message_kind::text);
 }
 
+// Found by the WinHTTP stress test under UBSan: a read whose input was used up exactly (no
+// need_input pass) left offsets into the input buffer that trim() then freed while quiet; the
+// next read computed a span from the freed (null) buffer plus the old offset.
+TEST(ChannelPull, QuietTrimAfterInputUsedUpExactlyLeavesNoOffsetsIntoTheFreedBuffer) {
+  pull_server s;
+  auto rec = s.recorder();
+  rec->stop_after(1);
+  rec->read(true);
+  ASSERT_TRUE(s.rig.peer->send(frame(0x82, pattern(900), true)));
+  ASSERT_TRUE(rec->wait_messages(1));
+  s.rig.clock->advance(runtime::channel::trim_delay * 3);  // quiet: trim() gives the input buffer back
+  rec->stop_after(2);
+  rec->read(true);
+  ASSERT_TRUE(s.rig.peer->send(frame(0x81, "after", true)));
+  ASSERT_TRUE(rec->wait_messages(2));
+  EXPECT_EQ(rec->reads().back().bytes, "after");
+}
+
 TEST(ChannelPull, MessageSpreadOverManySocketReadsArrivesPieceByPiece) {
   pull_server s;
   auto rec = s.recorder();
