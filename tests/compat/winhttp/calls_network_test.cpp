@@ -206,3 +206,34 @@ TEST(PlainRequest, PostWithoutDataSendsContentLengthZero) {
   send_and_receive(h.request);
   EXPECT_EQ(read_body(h.request), "content-length=0 body=");
 }
+
+// The same on an asynchronous session: DATA_AVAILABLE carries the count, READ_COMPLETE the bytes,
+// and a QueryDataAvailable after a read-ahead completes from what is held.
+TEST(PlainRequest, AsyncBodyIsReadThroughDataAvailableAndReadComplete) {
+  recorder events;
+  connection_handles h;
+  h.events = &events;
+  h.session = WinHttpOpen(L"t", WINHTTP_ACCESS_TYPE_NO_PROXY, nullptr, nullptr, WINHTTP_FLAG_ASYNC);
+  WinHttpSetStatusCallback(h.session, recorder::callback, WINHTTP_CALLBACK_FLAG_ALL_NOTIFICATIONS, 0);
+  DWORD_PTR ctx = reinterpret_cast<DWORD_PTR>(&events);
+  ASSERT_TRUE(WinHttpSetOption(h.session, WINHTTP_OPTION_CONTEXT_VALUE, &ctx, sizeof ctx));
+  h.connect = WinHttpConnect(h.session, L"127.0.0.1", plain_port(), 0);
+  h.request = WinHttpOpenRequest(h.connect, L"GET", L"/body?100", nullptr, nullptr, nullptr, 0);
+  ASSERT_TRUE(WinHttpSendRequest(h.request, nullptr, 0, nullptr, 0, 0, 0));
+  events.wait_for(WINHTTP_CALLBACK_STATUS_SENDREQUEST_COMPLETE, h.request);
+  ASSERT_TRUE(WinHttpReceiveResponse(h.request, nullptr));
+  events.wait_for(WINHTTP_CALLBACK_STATUS_HEADERS_AVAILABLE, h.request);
+  ASSERT_TRUE(WinHttpQueryDataAvailable(h.request, nullptr));
+  EXPECT_EQ(events.wait_for(WINHTTP_CALLBACK_STATUS_DATA_AVAILABLE, h.request, 1).status,
+            static_cast<DWORD>(WINHTTP_CALLBACK_STATUS_DATA_AVAILABLE));
+  // Asked again with the bytes still held: answered from them.
+  ASSERT_TRUE(WinHttpQueryDataAvailable(h.request, nullptr));
+  events.wait_for(WINHTTP_CALLBACK_STATUS_DATA_AVAILABLE, h.request, 2);
+  char buffer[200];
+  ASSERT_TRUE(WinHttpReadData(h.request, buffer, sizeof buffer, nullptr));
+  const auto read = events.wait_for(WINHTTP_CALLBACK_STATUS_READ_COMPLETE, h.request, 1);
+  EXPECT_EQ(read.length, 100u);
+  EXPECT_EQ(std::string(buffer, 3), "abc");
+  ASSERT_TRUE(WinHttpReadData(h.request, buffer, sizeof buffer, nullptr));
+  EXPECT_EQ(events.wait_for(WINHTTP_CALLBACK_STATUS_READ_COMPLETE, h.request, 2).length, 0u) << "end of body";
+}
