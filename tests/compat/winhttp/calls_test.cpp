@@ -428,7 +428,8 @@ TEST(AddRequestHeaders, ExplicitLengthTakesThatManyCharactersAndMinusOneTheWhole
   ASSERT_TRUE(add(h.request, lines, WINHTTP_ADDREQ_FLAG_ADD, 6));  // "X-A: 1"
   EXPECT_EQ(request_values(h.request, L"X-A"), (values{L"1"}));
   EXPECT_TRUE(request_values(h.request, L"X-B").empty());
-  ASSERT_TRUE(add(h.request, lines, WINHTTP_ADDREQ_FLAG_REPLACE));
+  ASSERT_TRUE(add(h.request, lines, WINHTTP_ADDREQ_FLAG_ADD));
+  EXPECT_EQ(request_values(h.request, L"X-A"), (values{L"1", L"1"}));
   EXPECT_EQ(request_values(h.request, L"X-B"), (values{L"2"}));
 }
 
