@@ -134,12 +134,10 @@ DWORD build_head(request& r, std::string& head) {
   core::client_handshake_options o;
   o.host = host_header(*c, port, secure);
   o.target = r.target;
+  // The tokens are views into r.headers, which outlives this loop (a temporary list would not).
+  for (auto t : core::header_tokens(r.headers, "Sec-WebSocket-Protocol")) o.subprotocols.emplace_back(t);
   for (const auto& h : r.headers) {
-    if (core::iequals(h.name, "Sec-WebSocket-Protocol")) {
-      for (auto t : core::header_tokens({h}, "Sec-WebSocket-Protocol")) o.subprotocols.emplace_back(t);
-    } else if (!written_by_upgrade(h.name)) {
-      extra.push_back(h);
-    }
+    if (!core::iequals(h.name, "Sec-WebSocket-Protocol") && !written_by_upgrade(h.name)) extra.push_back(h);
   }
   o.extra_headers = std::move(extra);
   r.handshake = std::make_unique<core::client_handshake>(std::move(o));
