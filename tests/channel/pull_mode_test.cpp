@@ -111,6 +111,13 @@ TEST(ChannelPull, SeveralMessagesInOneSocketReadKeepTheirBoundaries) {
 // next read computed a span from the freed (null) buffer plus the old offset.
 TEST(ChannelPull, QuietTrimAfterInputUsedUpExactlyLeavesNoOffsetsIntoTheFreedBuffer) {
   pull_server s;
+  // A write over trim_keep keeps a write buffer, so the quiet trim is armed.
+  const std::string big = pattern(3 * runtime::channel::trim_keep);
+  std::promise<std::error_code> written;
+  s.rig.ch->pull_write(core::message_kind::binary, bytes_of(big), true,
+                       [&](std::error_code ec) { written.set_value(ec); });
+  ASSERT_FALSE(written.get_future().get());
+  EXPECT_EQ(s.rig.peer->read(4 + big.size()).size(), 4 + big.size());
   auto rec = s.recorder();
   rec->stop_after(1);
   rec->read(true);
