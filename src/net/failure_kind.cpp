@@ -33,7 +33,9 @@ failure_kind classify_failure(const std::error_code& ec) noexcept {
         return failure_kind::other;
     }
   }
-  if (cat == std::system_category() || cat == std::generic_category()) {
+  // Asio's socket errors come in its own system category (asio.system), not the standard one:
+  // errno values all the same.
+  if (cat == std::system_category() || cat == std::generic_category() || cat == asio::error::get_system_category()) {
     switch (static_cast<std::errc>(ec.value())) {
       case std::errc::connection_refused:
       case std::errc::network_unreachable:
