@@ -451,13 +451,17 @@ extern "C" BOOL WINAPI WinHttpQueryDataAvailable(HINTERNET hRequest, LPDWORD lpd
         end_sync_or_async(*r, finish, WINHTTP_CALLBACK_STATUS_DATA_AVAILABLE, API_QUERY_DATA_AVAILABLE, error,
                           report.get(), sizeof(DWORD));
       };
+      bool known;  // delivered after the lock is released: the delivery takes it too
       {
         std::lock_guard lock(r->mu);
         *report = static_cast<DWORD>(r->body_ahead.size() - r->body_ahead_begin);
-        if (*report > 0 || r->body_end) return deliver(ERROR_SUCCESS);
-        r->body_ahead.resize(ahead_size);
-        r->body_ahead_begin = 0;
+        known = *report > 0 || r->body_end;
+        if (!known) {
+          r->body_ahead.resize(ahead_size);
+          r->body_ahead_begin = 0;
+        }
       }
+      if (known) return deliver(ERROR_SUCCESS);
       ex->read_body(r->body_ahead, ms(receive_timeout), [r, report, deliver](std::error_code ec, std::size_t n) {
         {
           std::lock_guard lock(r->mu);
@@ -494,17 +498,19 @@ extern "C" BOOL WINAPI WinHttpReadData(HINTERNET hRequest, LPVOID lpBuffer, DWOR
       auto deliver = [r, got, out, finish](DWORD error) {
         end_sync_or_async(*r, finish, WINHTTP_CALLBACK_STATUS_READ_COMPLETE, API_READ_DATA, error, out.data(), *got);
       };
+      bool from_ahead;  // delivered after the lock is released: the delivery takes it too
       {
         std::lock_guard lock(r->mu);
         const std::size_t ahead = r->body_ahead.size() - r->body_ahead_begin;
-        if (ahead > 0 || r->body_end || out.empty()) {
+        from_ahead = ahead > 0 || r->body_end || out.empty();
+        if (from_ahead) {
           const std::size_t n = std::min(ahead, out.size());
           if (n > 0) std::memcpy(out.data(), r->body_ahead.data() + r->body_ahead_begin, n);
           r->body_ahead_begin += n;
           *got = static_cast<DWORD>(n);
-          return deliver(ERROR_SUCCESS);
         }
       }
+      if (from_ahead) return deliver(ERROR_SUCCESS);
       ex->read_body(out, ms(receive_timeout), [r, got, deliver](std::error_code ec, std::size_t n) {
         if (!ec && n == 0) {
           std::lock_guard lock(r->mu);
