@@ -28,18 +28,24 @@ struct request_options {
   DWORD request_flags = 0;           // WINHTTP_FLAG_SECURE for wss://
   DWORD security_flags = 0;          // set: WINHTTP_OPTION_SECURITY_FLAGS on the request
   recorder* events = nullptr;        // set: an asynchronous session reporting to it
+  // Set (without `events`): a synchronous session that still reports to it, so that the handles'
+  // destructor waits for HANDLE_CLOSING, by which time the connection (and its TLS state) is
+  // gone; otherwise the face's loop may free it after OpenSSL's exit-time clean-up, which then
+  // skips the ex_data free callbacks (LeakSanitizer reports the verify state of src/net).
+  recorder* sync_events = nullptr;
   int receive_timeout_ms = 0;        // set: WinHttpSetTimeouts on the request, receive only
 };
 
 // Session, connection and an upgrade request for `o.path`, up to (not including) SendRequest.
 inline bool open_request(connection_handles& h, INTERNET_PORT port, const request_options& o) {
   const bool async = o.events != nullptr;
+  recorder* const events = async ? o.events : o.sync_events;
   h.session = WinHttpOpen(L"websock-test", WINHTTP_ACCESS_TYPE_NO_PROXY, nullptr, nullptr, async ? WINHTTP_FLAG_ASYNC : 0);
   if (!h.session) return ADD_FAILURE() << "WinHttpOpen: " << GetLastError(), false;
-  if (async) {
-    h.events = o.events;
+  if (events) {
+    h.events = events;
     WinHttpSetStatusCallback(h.session, recorder::callback, WINHTTP_CALLBACK_FLAG_ALL_NOTIFICATIONS, 0);
-    DWORD_PTR ctx = reinterpret_cast<DWORD_PTR>(o.events);
+    DWORD_PTR ctx = reinterpret_cast<DWORD_PTR>(events);
     if (!WinHttpSetOption(h.session, WINHTTP_OPTION_CONTEXT_VALUE, &ctx, sizeof ctx)) {
       return ADD_FAILURE() << "context option: " << GetLastError(), false;
     }

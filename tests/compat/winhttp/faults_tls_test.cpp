@@ -59,11 +59,13 @@ class tls_environment final : public ::testing::Environment {
 
 tls_environment* const tls = static_cast<tls_environment*>(::testing::AddGlobalTestEnvironment(new tls_environment));
 
-request_options wss(DWORD security_flags = 0, recorder* events = nullptr) {
+// wss:// on an asynchronous session if `async`, else on a synchronous one that still reports to
+// `events` (request_options::sync_events: the test ends after the TLS connection is freed).
+request_options wss(recorder& events, DWORD security_flags = 0, bool async = false) {
   request_options o;
   o.request_flags = WINHTTP_FLAG_SECURE;
   o.security_flags = security_flags;
-  o.events = events;
+  (async ? o.events : o.sync_events) = &events;
   return o;
 }
 
@@ -71,7 +73,7 @@ request_options wss(DWORD security_flags = 0, recorder* events = nullptr) {
 void expect_wss_echo(INTERNET_PORT port, DWORD security_flags, bool async) {
   recorder events;
   connection_handles h;
-  ASSERT_TRUE(open_request(h, port, wss(security_flags, async ? &events : nullptr)));
+  ASSERT_TRUE(open_request(h, port, wss(events, security_flags, async)));
   ASSERT_TRUE(send_and_receive(h, async ? &events : nullptr));
   h.websocket = WinHttpWebSocketCompleteUpgrade(h.request, reinterpret_cast<DWORD_PTR>(&events));
   ASSERT_NE(h.websocket, nullptr) << GetLastError();
@@ -89,8 +91,9 @@ void expect_wss_echo(INTERNET_PORT port, DWORD security_flags, bool async) {
 }
 
 DWORD sync_send_request_error(INTERNET_PORT port, DWORD security_flags) {
+  recorder events;
   connection_handles h;
-  if (!open_request(h, port, wss(security_flags))) return 0;
+  if (!open_request(h, port, wss(events, security_flags))) return 0;
   const auto sent = bounded("WinHttpSendRequest", [&] {
     const BOOL ok = WinHttpSendRequest(h.request, WINHTTP_NO_ADDITIONAL_HEADERS, 0, nullptr, 0, 0, 0);
     return ok ? DWORD{ERROR_SUCCESS} : GetLastError();
@@ -124,7 +127,7 @@ TEST_P(CertificateFault, SendRequestFailsSecureFailure) {
 TEST_P(CertificateFault, AsyncSecureFailureCallbackCarriesItsFlagThenRequestError) {
   recorder events;
   connection_handles h;
-  ASSERT_TRUE(open_request(h, port(), wss(0, &events)));
+  ASSERT_TRUE(open_request(h, port(), wss(events, 0, true)));
   ASSERT_TRUE(WinHttpSendRequest(h.request, WINHTTP_NO_ADDITIONAL_HEADERS, 0, nullptr, 0, 0, 0)) << GetLastError();
   const auto error = events.wait_for(WINHTTP_CALLBACK_STATUS_REQUEST_ERROR, h.request);
   EXPECT_EQ(error.error.dwResult, static_cast<DWORD_PTR>(API_SEND_REQUEST));
