@@ -8,10 +8,12 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <condition_variable>
 #include <cstring>
+#include <initializer_list>
 #include <mutex>
 #include <string>
 #include <thread>
@@ -28,6 +30,7 @@ struct callback_event {
   WINHTTP_WEB_SOCKET_STATUS ws_status{};      // READ_COMPLETE / WRITE_COMPLETE on a websocket
   WINHTTP_WEB_SOCKET_ASYNC_RESULT ws_error{};  // REQUEST_ERROR on a websocket
   WINHTTP_ASYNC_RESULT error{};               // REQUEST_ERROR on a request
+  DWORD value = 0;                            // DATA_AVAILABLE's byte count, SECURE_FAILURE's flags
   bool info_null = false;
 };
 
@@ -43,6 +46,10 @@ class recorder {
     if ((status == WINHTTP_CALLBACK_STATUS_READ_COMPLETE || status == WINHTTP_CALLBACK_STATUS_WRITE_COMPLETE) &&
         length == sizeof(WINHTTP_WEB_SOCKET_STATUS) && info) {
       std::memcpy(&e.ws_status, info, sizeof e.ws_status);
+    }
+    if ((status == WINHTTP_CALLBACK_STATUS_DATA_AVAILABLE || status == WINHTTP_CALLBACK_STATUS_SECURE_FAILURE) &&
+        length == sizeof(DWORD) && info) {
+      std::memcpy(&e.value, info, sizeof e.value);
     }
     if (status == WINHTTP_CALLBACK_STATUS_REQUEST_ERROR && info) {
       if (length == sizeof(WINHTTP_WEB_SOCKET_ASYNC_RESULT)) std::memcpy(&e.ws_error, info, sizeof e.ws_error);
@@ -61,12 +68,22 @@ class recorder {
   // after `timeout`.
   callback_event wait_for(DWORD status, HINTERNET h = nullptr, int n = 1,
                           std::chrono::milliseconds timeout = std::chrono::seconds(20)) {
+    return wait_for_any({status}, h, n, timeout);
+  }
+
+  // Waits for the n-th (from 1) callback on `h` (any handle if null) whose status is one of
+  // `statuses`: a completion or the REQUEST_ERROR that replaces it.
+  callback_event wait_for_any(std::initializer_list<DWORD> statuses, HINTERNET h = nullptr, int n = 1,
+                              std::chrono::milliseconds timeout = std::chrono::seconds(20)) {
+    const std::vector<DWORD> wanted(statuses);
+    const DWORD status = wanted.front();  // named in the failure message
     std::unique_lock lock(mu_);
     callback_event found{};
     const bool ok = cv_.wait_for(lock, timeout, [&] {
       int seen = 0;
       for (const auto& e : events_) {
-        if (e.status == status && (!h || e.handle == h) && ++seen == n) {
+        const bool match = std::find(wanted.begin(), wanted.end(), e.status) != wanted.end();
+        if (match && (!h || e.handle == h) && ++seen == n) {
           found = e;
           return true;
         }
