@@ -52,25 +52,22 @@ void channel::log(std::string_view text) {
 void channel::start_server(std::shared_ptr<channel_events> events, std::string response, std::string target,
                            core::header_list request_headers, std::string subprotocol,
                            std::span<const std::byte> early) {
-  events_ = std::move(events);
   head_out_ = std::move(response);
-  target_ = std::move(target);
   request_headers_ = std::move(request_headers);
-  subprotocol_ = std::move(subprotocol);
-  started_ = timers_.now();
-  in_handler_ = true;
-  become_open();
-  if (phase_ == phase::open && !early.empty()) feed_early(early);
-  in_handler_ = false;
-  after_io();
+  open_at_once(std::move(events), std::move(target), std::move(subprotocol), early);
 }
 
 void channel::start_client_upgraded(std::shared_ptr<channel_events> events, std::string target,
                                     core::header_list response_headers, std::string subprotocol,
                                     std::span<const std::byte> early) {
+  response_headers_ = std::move(response_headers);
+  open_at_once(std::move(events), std::move(target), std::move(subprotocol), early);
+}
+
+void channel::open_at_once(std::shared_ptr<channel_events> events, std::string target, std::string subprotocol,
+                           std::span<const std::byte> early) {
   events_ = std::move(events);
   target_ = std::move(target);
-  response_headers_ = std::move(response_headers);
   subprotocol_ = std::move(subprotocol);
   started_ = timers_.now();
   in_handler_ = true;

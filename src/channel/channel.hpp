@@ -235,6 +235,10 @@ class channel final : public std::enable_shared_from_this<channel>, private net:
   void shutdown_tls();
   void finish(std::error_code why);
   void become_open();
+  // Both starts whose handshake is already done (server, client upgraded by its owner): open now,
+  // then the bytes that came after the handshake's head.
+  void open_at_once(std::shared_ptr<channel_events> events, std::string target, std::string subprotocol,
+                    std::span<const std::byte> early);
   // pull mode (channel_pull.cpp)
   void pump_pull();
   void read_pull();

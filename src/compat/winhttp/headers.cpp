@@ -92,7 +92,12 @@ DWORD write_query_result(std::string_view value, DWORD level, LPVOID buffer, LPD
     *length = sizeof(DWORD);
     return ERROR_SUCCESS;
   }
-  const std::wstring wide = win32::to_wide(value);
+  return write_wide(value, buffer, length);
+}
+
+DWORD write_wide(std::string_view utf8, LPVOID buffer, LPDWORD length) {
+  if (!length) return ERROR_INVALID_PARAMETER;
+  const std::wstring wide = win32::to_wide(utf8);
   const DWORD needed = static_cast<DWORD>((wide.size() + 1) * sizeof(WCHAR));
   if (!buffer || *length < needed) {
     *length = needed;

@@ -21,6 +21,12 @@ DWORD add_request_headers(core::header_list& headers, std::string_view lines, DW
 // nullptr for levels that are not a single field.
 const char* query_field_name(DWORD level) noexcept;
 
+// Writes `utf8` as a NUL-terminated wide string into a caller's buffer of *length bytes, the way
+// WinHttpQueryHeaders and WinHttpQueryOption give strings out: too small (or NULL) is
+// ERROR_INSUFFICIENT_BUFFER with the bytes needed, terminator included; on success *length is the
+// bytes written without the terminator.
+DWORD write_wide(std::string_view utf8, LPVOID buffer, LPDWORD length);
+
 // Writes `value` for WinHttpQueryHeaders: as a NUL-terminated wide string, or as a DWORD with
 // WINHTTP_QUERY_FLAG_NUMBER. Returns ERROR_SUCCESS or the error; *length is in bytes.
 DWORD write_query_result(std::string_view value, DWORD level, LPVOID buffer, LPDWORD length);

@@ -3,6 +3,7 @@
 #include <cstring>
 
 #include "errors.hpp"
+#include "headers.hpp"
 #include "objects.hpp"
 #include "websocket.hpp"
 #include "win32/wide_string.hpp"
@@ -28,19 +29,6 @@ DWORD write_value(const T& value, LPVOID buffer, LPDWORD length) {
   }
   std::memcpy(buffer, &value, sizeof(T));
   *length = sizeof(T);
-  return ERROR_SUCCESS;
-}
-
-DWORD write_wide(const std::string& utf8, LPVOID buffer, LPDWORD length) {
-  if (!length) return ERROR_INVALID_PARAMETER;
-  const std::wstring wide = win32::to_wide(utf8);
-  const DWORD needed = static_cast<DWORD>((wide.size() + 1) * sizeof(WCHAR));
-  if (!buffer || *length < needed) {
-    *length = needed;
-    return ERROR_INSUFFICIENT_BUFFER;
-  }
-  std::memcpy(buffer, wide.c_str(), needed);
-  *length = needed - static_cast<DWORD>(sizeof(WCHAR));
   return ERROR_SUCCESS;
 }
 
