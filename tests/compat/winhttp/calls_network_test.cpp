@@ -212,11 +212,8 @@ TEST(PlainRequest, PostWithoutDataSendsContentLengthZero) {
 TEST(PlainRequest, AsyncBodyIsReadThroughDataAvailableAndReadComplete) {
   recorder events;
   connection_handles h;
-  h.events = &events;
   h.session = WinHttpOpen(L"t", WINHTTP_ACCESS_TYPE_NO_PROXY, nullptr, nullptr, WINHTTP_FLAG_ASYNC);
-  WinHttpSetStatusCallback(h.session, recorder::callback, WINHTTP_CALLBACK_FLAG_ALL_NOTIFICATIONS, 0);
-  DWORD_PTR ctx = reinterpret_cast<DWORD_PTR>(&events);
-  ASSERT_TRUE(WinHttpSetOption(h.session, WINHTTP_OPTION_CONTEXT_VALUE, &ctx, sizeof ctx));
+  ASSERT_TRUE(record_callbacks(h, events));
   h.connect = WinHttpConnect(h.session, L"127.0.0.1", plain_port(), 0);
   h.request = WinHttpOpenRequest(h.connect, L"GET", L"/body?100", nullptr, nullptr, nullptr, 0);
   ASSERT_TRUE(WinHttpSendRequest(h.request, nullptr, 0, nullptr, 0, 0, 0));

@@ -42,14 +42,7 @@ inline bool open_request(connection_handles& h, INTERNET_PORT port, const reques
   recorder* const events = async ? o.events : o.sync_events;
   h.session = WinHttpOpen(L"websock-test", WINHTTP_ACCESS_TYPE_NO_PROXY, nullptr, nullptr, async ? WINHTTP_FLAG_ASYNC : 0);
   if (!h.session) return ADD_FAILURE() << "WinHttpOpen: " << GetLastError(), false;
-  if (events) {
-    h.events = events;
-    WinHttpSetStatusCallback(h.session, recorder::callback, WINHTTP_CALLBACK_FLAG_ALL_NOTIFICATIONS, 0);
-    DWORD_PTR ctx = reinterpret_cast<DWORD_PTR>(events);
-    if (!WinHttpSetOption(h.session, WINHTTP_OPTION_CONTEXT_VALUE, &ctx, sizeof ctx)) {
-      return ADD_FAILURE() << "context option: " << GetLastError(), false;
-    }
-  }
+  if (events && !record_callbacks(h, *events)) return false;
   h.connect = WinHttpConnect(h.session, o.host, port, 0);
   if (!h.connect) return ADD_FAILURE() << "WinHttpConnect: " << GetLastError(), false;
   h.request = WinHttpOpenRequest(h.connect, L"GET", o.path, nullptr, nullptr, nullptr, o.request_flags);

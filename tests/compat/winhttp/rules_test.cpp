@@ -159,11 +159,8 @@ TEST_P(Rule, R35_SendBufferUnder16FailsTheUpgradeSendRequest) {
 TEST_P(Rule, R35_SendBufferUnder16FailsTheUpgradeSendRequestAsync) {
   recorder events;
   connection_handles h;
-  h.events = &events;
   h.session = WinHttpOpen(L"t", WINHTTP_ACCESS_TYPE_NO_PROXY, nullptr, nullptr, WINHTTP_FLAG_ASYNC);
-  WinHttpSetStatusCallback(h.session, recorder::callback, WINHTTP_CALLBACK_FLAG_ALL_NOTIFICATIONS, 0);
-  DWORD_PTR ctx = reinterpret_cast<DWORD_PTR>(&events);
-  ASSERT_TRUE(WinHttpSetOption(h.session, WINHTTP_OPTION_CONTEXT_VALUE, &ctx, sizeof ctx));
+  ASSERT_TRUE(record_callbacks(h, events));
   h.connect = WinHttpConnect(h.session, L"127.0.0.1", port(), 0);
   h.request = WinHttpOpenRequest(h.connect, L"GET", L"/echo", nullptr, nullptr, nullptr, 0);
   ASSERT_TRUE(WinHttpSetOption(h.request, WINHTTP_OPTION_UPGRADE_TO_WEB_SOCKET, nullptr, 0));

@@ -145,6 +145,18 @@ struct connection_handles {
   }
 };
 
+// Reports the session's callbacks (and its children's, which inherit them) to `events`: the
+// callback with every notification, `events` as the context value, and `h` waits for each
+// HANDLE_CLOSING when it closes. False (with a test failure) if the context cannot be set.
+inline bool record_callbacks(connection_handles& h, recorder& events) {
+  h.events = &events;
+  WinHttpSetStatusCallback(h.session, recorder::callback, WINHTTP_CALLBACK_FLAG_ALL_NOTIFICATIONS, 0);
+  DWORD_PTR ctx = reinterpret_cast<DWORD_PTR>(&events);
+  if (WinHttpSetOption(h.session, WINHTTP_OPTION_CONTEXT_VALUE, &ctx, sizeof ctx)) return true;
+  ADD_FAILURE() << "context option: " << GetLastError();
+  return false;
+}
+
 struct open_options {
   const wchar_t* path = L"/echo";
   bool async = false;
@@ -165,12 +177,7 @@ inline bool open_websocket(connection_handles& h, INTERNET_PORT port, const open
   };
   h.session = WinHttpOpen(L"websock-test", WINHTTP_ACCESS_TYPE_NO_PROXY, nullptr, nullptr, o.async ? WINHTTP_FLAG_ASYNC : 0);
   if (!h.session) return failed("WinHttpOpen");
-  if (o.async) {
-    h.events = o.events;
-    WinHttpSetStatusCallback(h.session, recorder::callback, WINHTTP_CALLBACK_FLAG_ALL_NOTIFICATIONS, 0);
-    DWORD_PTR ctx = reinterpret_cast<DWORD_PTR>(o.events);
-    WinHttpSetOption(h.session, WINHTTP_OPTION_CONTEXT_VALUE, &ctx, sizeof ctx);
-  }
+  if (o.async && !record_callbacks(h, *o.events)) return failed("record_callbacks");
   h.connect = WinHttpConnect(h.session, L"127.0.0.1", port, 0);
   if (!h.connect) return failed("WinHttpConnect");
   h.request = WinHttpOpenRequest(h.connect, L"GET", o.path, nullptr, nullptr, nullptr, 0);
