@@ -17,4 +17,18 @@ typedef struct _SECURITY_ATTRIBUTES {
   BOOL bInheritHandle;
 } SECURITY_ATTRIBUTES, *PSECURITY_ATTRIBUTES, *LPSECURITY_ATTRIBUTES;
 
+/* OVERLAPPED, for the signatures that carry one (IIS's PostCompletion with a completion routine,
+ * IHttpServer::AssociateWithThreadPool). There is no overlapped I/O here: the fields exist so that
+ * code which zeroes or reads one compiles. */
+typedef struct _OVERLAPPED {
+  ULONG_PTR Internal;
+  ULONG_PTR InternalHigh;
+  DWORD Offset; /* in the SDK, inside an anonymous union with PVOID Pointer */
+  DWORD OffsetHigh;
+  HANDLE hEvent;
+} OVERLAPPED, *LPOVERLAPPED;
+
+typedef VOID(WINAPI *LPOVERLAPPED_COMPLETION_ROUTINE)(DWORD dwErrorCode, DWORD dwNumberOfBytesTransfered,
+                                                      LPOVERLAPPED lpOverlapped);
+
 #endif /* WEBSOCK_WIN_MINWINBASE_H */

@@ -62,6 +62,25 @@
 #define NEAR
 #define CONST const
 
+/* ------------------------------------------------------------------ __declspec */
+/* MSVC's storage-class attributes, each mapped to its GCC/Clang meaning or to nothing:
+ * dllexport/dllimport (shared objects export by default visibility), thread, noinline, noreturn,
+ * selectany, and the ones with nothing to do here (uuid, novtable, deprecated, align is left out
+ * on purpose: use alignas). Any other spelling fails to compile, which is better than a silent
+ * change of meaning. */
+#ifndef __declspec
+#define __declspec(attribute) __websock_declspec_##attribute
+#define __websock_declspec_dllexport __attribute__((visibility("default")))
+#define __websock_declspec_dllimport
+#define __websock_declspec_thread __thread
+#define __websock_declspec_noinline __attribute__((noinline))
+#define __websock_declspec_noreturn __attribute__((noreturn))
+#define __websock_declspec_selectany __attribute__((weak))
+#define __websock_declspec_novtable
+#define __websock_declspec_uuid(text)
+#define __websock_declspec_deprecated(...)
+#endif
+
 /* ------------------------------------------------------------------ base types */
 #define VOID void
 typedef char CHAR;
@@ -102,6 +121,23 @@ typedef uintptr_t ULONG_PTR;
 typedef uintptr_t DWORD_PTR;
 typedef size_t SIZE_T;
 typedef ptrdiff_t SSIZE_T;
+
+/* 64-bit integers as two halves (the SDK's anonymous-struct spelling is left out: C++ has no
+ * anonymous structs; `u` and QuadPart are the portable ones). */
+typedef union _LARGE_INTEGER {
+  struct {
+    DWORD LowPart;
+    LONG HighPart;
+  } u;
+  LONGLONG QuadPart;
+} LARGE_INTEGER, *PLARGE_INTEGER;
+typedef union _ULARGE_INTEGER {
+  struct {
+    DWORD LowPart;
+    DWORD HighPart;
+  } u;
+  ULONGLONG QuadPart;
+} ULARGE_INTEGER, *PULARGE_INTEGER;
 
 typedef void *PVOID;
 typedef void *LPVOID;

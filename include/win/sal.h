@@ -672,4 +672,11 @@
 #define __drv_functionClass(name)
 #endif
 
+#ifndef _Ret_opt_
+#define _Ret_opt_
+#endif
+#ifndef _In_opt_count_
+#define _In_opt_count_(size)
+#endif
+
 #endif /* WEBSOCK_WIN_SAL_H */
