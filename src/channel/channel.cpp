@@ -2,6 +2,8 @@
 // thread-safe entry points (send, ping, close, abort, shutdown).
 #include "channel/channel.hpp"
 
+#include <future>
+
 #include "websock/core/log_escape.hpp"
 #include "websock/error.hpp"
 
@@ -336,6 +338,16 @@ std::error_code channel::close(std::uint16_t code, std::string_view reason) {
 void channel::run_on_loop(std::function<void()> f) {
   if (on_loop()) return f();
   post_on_loop([f = std::move(f)](channel&) { f(); });
+}
+
+void channel::run_on_loop_and_wait(const std::function<void()>& f) {
+  if (on_loop()) return f();
+  std::promise<void> ran;
+  post_on_loop([&](channel&) {
+    f();
+    ran.set_value();
+  });
+  ran.get_future().wait();
 }
 
 void channel::set_timers(std::chrono::milliseconds close_timeout, std::chrono::milliseconds keepalive) {

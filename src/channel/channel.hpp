@@ -169,6 +169,10 @@ class channel final : public std::enable_shared_from_this<channel>, private net:
   void shutdown(std::uint16_t code, std::string reason);
   // Runs `f` on the loop after everything already posted there (at once when called on it).
   void run_on_loop(std::function<void()> f);
+  // Runs `f` on the loop and returns once it ran (at once when called on it). For pull owners
+  // whose calls come from their own threads and must know at return whether an operation
+  // completed inline. Never from a thread the loop waits on.
+  void run_on_loop_and_wait(const std::function<void()>& f);
   // Changes the close timeout and the keep-alive interval of an open channel (zero: off).
   void set_timers(std::chrono::milliseconds close_timeout, std::chrono::milliseconds keepalive);
   std::size_t buffered() const noexcept { return buffered_.load(std::memory_order_relaxed); }

@@ -338,6 +338,7 @@ void front::begin_linger() {
 }
 
 std::shared_ptr<runtime::channel> front::upgrade(const runtime::channel_options& options) {
+  if (state_ != state::answering) return nullptr;  // the peer left (or we aborted) meanwhile
   state_ = state::done;
   timers_.disarm(slot_);
   return std::make_shared<runtime::channel>(ctx_holder_, std::move(stream_), options);

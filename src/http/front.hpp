@@ -89,7 +89,8 @@ class front final : public std::enable_shared_from_this<front>, private net::tim
   // Answers with a whole response already written out (a WebSocket handshake refusal, which
   // ends the connection).
   void respond_bytes(std::string response);
-  // Moves the stream into a new channel (server role), which the caller then starts.
+  // Moves the stream into a new channel (server role), which the caller then starts; null when
+  // the connection ended while the request was with the owner.
   std::shared_ptr<runtime::channel> upgrade(const runtime::channel_options& options);
   // Any thread: drops the connection.
   void abort();

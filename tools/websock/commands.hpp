@@ -30,6 +30,17 @@ struct connect_args {
 };
 int connect(const connect_args& a);
 
+struct iis_args {
+  std::vector<std::string> modules;  // shared objects exporting RegisterModule, in load order
+  std::string host = "127.0.0.1";
+  std::uint16_t port = 8080;
+  std::string tls_cert;
+  std::string tls_key;
+  double ping_interval = 0;  // seconds; 0: off (IIS <webSocket pingInterval>)
+  std::uint64_t receive_buffer_limit = 4u << 20;  // IIS <webSocket receiveBufferLimit>
+};
+int iis(const iis_args& a);
+
 struct bench_args {
   std::string url;
   std::size_t connections = 100;

@@ -1,4 +1,4 @@
-// websock serve | connect | bench | self-check
+// websock serve | connect | bench | iis | self-check
 #include <CLI/CLI.hpp>
 
 #include "commands.hpp"
@@ -52,6 +52,20 @@ int main(int argc, char** argv) {
   b->add_flag("--raw", bench.raw, "Plain TCP echo, no WebSocket");
   b->add_option("--pid", bench.pid, "Also report this server process's CPU time per message");
 
+  cli::iis_args iis;
+  auto* i = app.add_subcommand("iis", "Host native IIS WebSocket modules (shared objects exporting RegisterModule)");
+  i->add_option("--module,-m", iis.modules, "Module to load (repeatable; called in load order within a priority)")
+      ->required()->check(CLI::ExistingFile);
+  i->add_option("--port,-p", iis.port, "TCP port (0: any free one)")->capture_default_str();
+  i->add_option("--host", iis.host, "Address to bind")->capture_default_str();
+  auto* icert = i->add_option("--tls-cert", iis.tls_cert, "PEM certificate chain: serve https:// and wss://");
+  auto* ikey = i->add_option("--tls-key", iis.tls_key, "PEM private key");
+  icert->needs(ikey);
+  ikey->needs(icert);
+  i->add_option("--ping-interval", iis.ping_interval, "Keep-alive after this many idle seconds (IIS pingInterval)");
+  i->add_option("--receive-buffer-limit", iis.receive_buffer_limit, "Largest message a client may send, bytes")
+      ->capture_default_str();
+
   auto* check = app.add_subcommand("self-check", "Run the protocol core through a handshake in memory");
 
   CLI11_PARSE(app, argc, argv);
@@ -60,6 +74,7 @@ int main(int argc, char** argv) {
   if (s->parsed()) return cli::serve(serve);
   if (c->parsed()) return cli::connect(conn);
   if (b->parsed()) return cli::bench(bench);
+  if (i->parsed()) return cli::iis(iis);
   if (check->parsed()) return run_self_check();
   return 2;
 }

@@ -1,7 +1,6 @@
 #include "websocket.hpp"
 
 #include <cstring>
-#include <future>
 
 #include "close_handle.hpp"
 #include "websock/core/close.hpp"
@@ -62,16 +61,6 @@ bool websocket::open(const std::shared_ptr<request>& r, const std::string& subpr
   return ch_ != nullptr;  // null: the exchange was cancelled meanwhile (the request closed)
 }
 
-void websocket::on_loop_and_wait(std::function<void()> f) {
-  if (ch_->on_loop()) return f();
-  std::promise<void> ran;
-  ch_->run_on_loop([&] {
-    f();
-    ran.set_value();
-  });
-  ran.get_future().wait();
-}
-
 DWORD websocket::error_of(const std::error_code& ec) const {
   if (ec == std::errc::operation_canceled) return ERROR_WINHTTP_OPERATION_CANCELLED;
   return error_from(ec);
@@ -114,7 +103,7 @@ DWORD websocket::send(WINHTTP_WEB_SOCKET_BUFFER_TYPE buffer_type, const void* da
   bool buffered = false;
   std::error_code buffered_error;
   auto self = shared_from_this();
-  on_loop_and_wait([&] {
+  ch_->run_on_loop_and_wait([&] {
     if (ch_->buffered() <= send_buffer_) {
       buffered = true;
       buffered_error = ch_->pull_write_now(kind, payload, last);
@@ -248,7 +237,7 @@ DWORD websocket::close(USHORT status, const void* reason, DWORD length) {
     // Rule 49: the pending receive ends first. The channel drops it on its loop (so it writes no
     // more into the caller's buffer), then, for an asynchronous handle, its REQUEST_ERROR comes
     // here on the calling thread, before Close returns.
-    on_loop_and_wait([this] { ch_->pull_cancel(); });
+    ch_->run_on_loop_and_wait([this] { ch_->pull_cancel(); });
     bool cancelled;
     {
       std::lock_guard lock(mu);
@@ -336,7 +325,7 @@ void websocket::close_handle() {
     notify_closing(*self);
   };
   if (async || ch_->on_loop()) return ch_->run_on_loop(finish);
-  on_loop_and_wait(finish);
+  ch_->run_on_loop_and_wait(finish);
 }
 
 // ------------------------------------------------------------------ options

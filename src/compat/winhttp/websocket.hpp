@@ -44,8 +44,6 @@ class websocket final : public object, public std::enable_shared_from_this<webso
   void drain_for_close();
   void on_drain(const runtime::pull_result& r);
   void end_close(DWORD error);
-  // Runs `f` on the channel's loop and waits for it (at once when already there).
-  void on_loop_and_wait(std::function<void()> f);
   void report_error(WINHTTP_WEB_SOCKET_OPERATION op, DWORD error);
   DWORD error_of(const std::error_code& ec) const;
 
