@@ -265,9 +265,11 @@ TEST(Echo, ReconnectsWithBackoffAfterTheServerGoesAway) {
   first.reset();  // graceful stop: 1001
   ASSERT_TRUE(r.wait([&] { return r.closes.size() == 1; }));
   EXPECT_EQ(r.closes[0].code, close_code::going_away);
-  // A new server on the same port: the client finds it by itself.
-  server again({.threads = 1});
+  // A new server on the same port: the client finds it by itself. Its recorder is declared
+  // first, so it outlives the server, whose close callbacks may still run as the server stops
+  // (ASan saw one write into a recorder already gone).
   recorder second;
+  server again({.threads = 1});
   again.route("/echo", {.callbacks = second.make(true)});
   again.listen("127.0.0.1", port);
   again.start();
