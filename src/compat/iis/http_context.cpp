@@ -1,7 +1,5 @@
 #include "http_context.hpp"
 
-#include <strings.h>
-
 #include <future>
 
 #include "compat/win32/wide_string.hpp"
@@ -15,10 +13,6 @@ namespace {
 
 constexpr std::size_t log_step = 10 * 2;  // RQ_LOG_REQUEST, where FINISH_REQUEST skips to
 constexpr std::size_t execute_post_step = 7 * 2 + 1;  // after RQ_EXECUTE_REQUEST_HANDLER's post
-
-bool same_name(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && strncasecmp(a.data(), b.data(), a.size()) == 0;
-}
 
 // The WebSocket's channel events: only its end matters here (pull reads carry the data).
 class ws_events final : public runtime::channel_events {
@@ -339,10 +333,10 @@ HRESULT http_context::accept_upgrade() {
   core::server_response chosen;
   for (auto& f : response_.fields()) {
     // The host's own (rule 56's handshake): whatever the module set for these is replaced.
-    if (same_name(f.name, "Upgrade") || same_name(f.name, "Connection") || same_name(f.name, "Sec-WebSocket-Accept")) {
+    if (same_header_name(f.name, "Upgrade") || same_header_name(f.name, "Connection") || same_header_name(f.name, "Sec-WebSocket-Accept")) {
       continue;
     }
-    if (same_name(f.name, "Sec-WebSocket-Protocol")) {
+    if (same_header_name(f.name, "Sec-WebSocket-Protocol")) {
       if (std::find(offer.subprotocols.begin(), offer.subprotocols.end(), f.value) == offer.subprotocols.end()) {
         log("Sec-WebSocket-Protocol " + core::escape_for_log(f.value) + " was not offered: upgrade refused");
         return E_INVALIDARG;
@@ -350,7 +344,7 @@ HRESULT http_context::accept_upgrade() {
       chosen.subprotocol = f.value;
       continue;
     }
-    if (same_name(f.name, "Sec-WebSocket-Extensions")) {
+    if (same_header_name(f.name, "Sec-WebSocket-Extensions")) {
       log("Sec-WebSocket-Extensions set by a module: no extension is implemented; upgrade refused");
       return E_INVALIDARG;
     }

@@ -2,7 +2,6 @@
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
-#include <strings.h>
 
 #include <cstring>
 
@@ -14,10 +13,6 @@
 
 namespace websock::iis {
 namespace {
-
-bool same_name(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && strncasecmp(a.data(), b.data(), a.size()) == 0;
-}
 
 // "1.2.3.4:5678" or "[::1]:5678" into a sockaddr; false for anything else (a Unix socket).
 bool parse_remote(const std::string& text, sockaddr_storage& out) {
@@ -74,32 +69,12 @@ http_request::http_request(const http::request& r, std::string body, request_fac
     : method_(r.method), target_(r.target), version_minor_(r.version_minor), body_(std::move(body)),
       facts_(std::move(facts)) {
   // Repeated fields are one value, joined with ", " (RFC 9110 5.3), as IIS gives them.
-  for (const auto& h : r.headers) {
-    if (field* f = find(h.name)) {
-      f->value.append(", ").append(h.value);
-    } else {
-      fields_.push_back({h.name, h.value});
-    }
-  }
+  for (const auto& h : r.headers) fields_.set(h.name, h.value, false);
   has_remote_addr_ = parse_remote(facts_.remote, remote_addr_);
 }
 
-http_request::field* http_request::find(std::string_view name) {
-  for (auto& f : fields_) {
-    if (same_name(f.name, name)) return &f;
-  }
-  return nullptr;
-}
-
-const http_request::field* http_request::find(std::string_view name) const {
-  for (const auto& f : fields_) {
-    if (same_name(f.name, name)) return &f;
-  }
-  return nullptr;
-}
-
 PCSTR http_request::GetHeader(PCSTR name, USHORT* length) const {
-  const field* f = name ? find(name) : nullptr;
+  const auto* f = name ? fields_.find(name) : nullptr;
   if (length) *length = f ? short_size(f->value.size()) : 0;
   return f ? f->value.c_str() : nullptr;
 }
@@ -118,14 +93,7 @@ HRESULT http_request::SetHeader(PCSTR name, PCSTR value, USHORT length, BOOL rep
   const std::string_view v(value ? value : "", length);
   if (!is_clean_name(name) || !is_clean_value(v)) return E_INVALIDARG;
   raw_stale_ = true;
-  field* f = find(name);
-  if (!f) {
-    fields_.push_back({name, std::string(v)});
-  } else if (replace) {
-    f->value.assign(v);
-  } else {
-    f->value.append(", ").append(v);
-  }
+  fields_.set(name, v, replace != FALSE);
   return S_OK;
 }
 
@@ -138,7 +106,7 @@ HRESULT http_request::SetHeader(HTTP_HEADER_ID id, PCSTR value, USHORT length, B
 HRESULT http_request::DeleteHeader(PCSTR name) {
   if (!name) return E_INVALIDARG;
   raw_stale_ = true;
-  fields_.remove_if([&](const field& f) { return same_name(f.name, name); });
+  fields_.remove(name);
   return S_OK;
 }
 
@@ -224,11 +192,7 @@ HRESULT http_request::NegotiateClientCertificate(BOOL, BOOL* pending) {
 std::string_view http_request::path() const noexcept { return http::split_target(target_).path; }
 std::string_view http_request::query() const noexcept { return http::split_target(target_).query; }
 
-core::header_list http_request::headers() const {
-  core::header_list out;
-  for (const auto& f : fields_) out.push_back({f.name, f.value});
-  return out;
-}
+core::header_list http_request::headers() const { return fields_.list(); }
 
 HTTP_REQUEST* http_request::GetRawHttpRequest() {
   rebuild_raw();
@@ -252,7 +216,7 @@ void http_request::rebuild_raw() const {
   }
   raw_.pRawUrl = target_.c_str();
   raw_.RawUrlLength = short_size(target_.size());
-  const field* host = find("Host");
+  const auto* host = fields_.find("Host");
   host_w_ = win32::to_wide(host ? host->value : "");
   path_w_ = win32::to_wide(path());
   query_w_ = query().empty() ? std::wstring() : L"?" + win32::to_wide(query());
@@ -266,7 +230,7 @@ void http_request::rebuild_raw() const {
   for (const auto& f : fields_) {
     bool known = false;
     for (int id = 0; id < HttpHeaderRequestMaximum; ++id) {
-      if (same_name(request_header_name(static_cast<HTTP_HEADER_ID>(id)), f.name)) {
+      if (same_header_name(request_header_name(static_cast<HTTP_HEADER_ID>(id)), f.name)) {
         raw_.Headers.KnownHeaders[id] = {short_size(f.value.size()), f.value.c_str()};
         known = true;
         break;

@@ -5,13 +5,13 @@
 
 #include <sys/socket.h>
 
-#include <list>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include <httpserv.h>
 
+#include "header_fields.hpp"
 #include "http/request.hpp"
 
 namespace websock::iis {
@@ -62,18 +62,12 @@ class http_request final : public IHttpRequest {
   core::header_list headers() const;
 
  private:
-  struct field {
-    std::string name;
-    std::string value;
-  };
-  field* find(std::string_view name);
-  const field* find(std::string_view name) const;
   void rebuild_raw() const;
 
   std::string method_;
   std::string target_;
   int version_minor_;
-  std::list<field> fields_;  // a list: GetHeader's pointers stay valid while others change
+  header_fields fields_;
   std::string body_;
   std::size_t body_read_ = 0;
   request_facts facts_;

@@ -1,7 +1,5 @@
 #include "http_response.hpp"
 
-#include <strings.h>
-
 #include "errors.hpp"
 #include "header_ids.hpp"
 #include "http_context.hpp"
@@ -10,31 +8,13 @@
 namespace websock::iis {
 namespace {
 
-bool same_name(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && strncasecmp(a.data(), b.data(), a.size()) == 0;
-}
-
 // The response writer's own headers (http::response_head): a module cannot set them.
 bool writer_owned(std::string_view name) {
-  return same_name(name, "Content-Length") || same_name(name, "Transfer-Encoding") || same_name(name, "Date") ||
-         same_name(name, "Server") || (same_name(name, "Connection"));
+  return same_header_name(name, "Content-Length") || same_header_name(name, "Transfer-Encoding") || same_header_name(name, "Date") ||
+         same_header_name(name, "Server") || (same_header_name(name, "Connection"));
 }
 
 }  // namespace
-
-http_response::field* http_response::find(std::string_view name) {
-  for (auto& f : fields_) {
-    if (same_name(f.name, name)) return &f;
-  }
-  return nullptr;
-}
-
-const http_response::field* http_response::find(std::string_view name) const {
-  for (const auto& f : fields_) {
-    if (same_name(f.name, name)) return &f;
-  }
-  return nullptr;
-}
 
 HRESULT http_response::SetStatus(USHORT status, PCSTR reason, USHORT sub_status, HRESULT error,
                                  IAppHostConfigException*, BOOL) {
@@ -59,14 +39,7 @@ HRESULT http_response::SetHeader(PCSTR name, PCSTR value, USHORT length, BOOL re
     // The framing is the host's (IIS computes it too); Connection: upgrade comes with the 101.
     return S_OK;
   }
-  field* f = find(name);
-  if (!f) {
-    fields_.push_back({name, std::string(v)});
-  } else if (replace) {
-    f->value.assign(v);
-  } else {
-    f->value.append(", ").append(v);
-  }
+  fields_.set(name, v, replace != FALSE);
   return S_OK;
 }
 
@@ -78,7 +51,7 @@ HRESULT http_response::SetHeader(HTTP_HEADER_ID id, PCSTR value, USHORT length, 
 
 HRESULT http_response::DeleteHeader(PCSTR name) {
   if (!name) return E_INVALIDARG;
-  fields_.remove_if([&](const field& f) { return same_name(f.name, name); });
+  fields_.remove(name);
   return S_OK;
 }
 
@@ -89,7 +62,7 @@ HRESULT http_response::DeleteHeader(HTTP_HEADER_ID id) {
 }
 
 PCSTR http_response::GetHeader(PCSTR name, USHORT* length) const {
-  const field* f = name ? find(name) : nullptr;
+  const auto* f = name ? fields_.find(name) : nullptr;
   if (length) *length = f ? static_cast<USHORT>(f->value.size()) : 0;
   return f ? f->value.c_str() : nullptr;
 }
@@ -119,8 +92,7 @@ HRESULT http_response::Redirect(PCSTR url, BOOL reset_status, BOOL) {
   if (!url || !is_clean_value(url)) return E_INVALIDARG;
   if (reset_status) status_ = 302;
   status_set_ = true;
-  fields_.remove_if([](const field& f) { return same_name(f.name, "Location"); });
-  fields_.push_back({"Location", url});
+  fields_.set("Location", url, true);
   body_.clear();
   return S_OK;
 }
@@ -189,16 +161,12 @@ http::response_head http_response::head() const {
   return h;
 }
 
-core::header_list http_response::fields() const {
-  core::header_list out;
-  for (const auto& f : fields_) out.push_back({f.name, f.value});
-  return out;
-}
+core::header_list http_response::fields() const { return fields_.list(); }
 
 void http_response::answer_instead(int status, std::string_view text) {
   status_ = status;
   fields_.clear();
-  fields_.push_back({"Content-Type", "text/plain; charset=utf-8"});
+  fields_.set("Content-Type", "text/plain; charset=utf-8", true);
   body_.assign(text);
 }
 

@@ -5,10 +5,10 @@
 #pragma once
 
 #include <string>
-#include <list>
 
 #include <httpserv.h>
 
+#include "header_fields.hpp"
 #include "http/response_writer.hpp"
 
 namespace websock::iis {
@@ -64,12 +64,6 @@ class http_response final : public IHttpResponse {
   void answer_instead(int status, std::string_view text);
 
  private:
-  struct field {
-    std::string name;
-    std::string value;
-  };
-  field* find(std::string_view name);
-  const field* find(std::string_view name) const;
   HRESULT append_chunks(HTTP_DATA_CHUNK* chunks, DWORD count, DWORD& sent);
 
   http_context& ctx_;
@@ -78,7 +72,7 @@ class http_response final : public IHttpResponse {
   USHORT sub_status_ = 0;
   std::string reason_;
   HRESULT error_ = S_OK;
-  std::list<field> fields_;  // a list: GetHeader's pointers stay valid
+  header_fields fields_;
   std::string body_;
   bool disconnect_ = false;
 };
