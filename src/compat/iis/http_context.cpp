@@ -42,6 +42,7 @@ http_context::http_context(std::shared_ptr<host::state> st, std::shared_ptr<http
       upgrade_(upgrade),
       early_(std::move(early)) {
   modules_.assign(st_->modules.size(), nullptr);
+  request_.on_complete_later([this](DWORD bytes, HRESULT hr) { complete_later(bytes, hr); });
 }
 
 http_context::~http_context() = default;
@@ -246,11 +247,7 @@ void http_context::answer() {
   if (!f) return;
   if (response_.status() == 101) response_.answer_instead(500, "WebSocket upgrade not completed\n");
   http::answer a{response_.head(), response_.body(), std::nullopt};
-  const bool drop = response_.disconnect();
-  asio::post(f->context(), [f, a = std::move(a), drop]() mutable {
-    f->respond(std::move(a));
-    (void)drop;
-  });
+  asio::post(f->context(), [f, a = std::move(a)]() mutable { f->respond(std::move(a)); });
 }
 
 void http_context::finish_locked(std::unique_lock<std::mutex>& lock) {

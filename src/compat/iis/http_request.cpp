@@ -158,13 +158,17 @@ HRESULT http_request::read_body(VOID* buffer, DWORD size, DWORD& received) {
 }
 
 HRESULT http_request::ReadEntityBody(VOID* buffer, DWORD size, BOOL async, DWORD* received, BOOL* pending) {
-  // The body is in memory, so every read completes at once. An asynchronous read whose caller
-  // cannot be told so (no pfCompletionPending) is completed through OnAsyncCompletion by the
-  // context, which wraps this method for that case.
-  (void)async;
+  // The body is in memory, so every read completes at once: inline, or, for an asynchronous
+  // caller that cannot be told so (no pfCompletionPending), through OnAsyncCompletion.
   if (!received) return E_INVALIDARG;
-  if (pending) *pending = FALSE;
-  return read_body(buffer, size, *received);
+  const HRESULT hr = read_body(buffer, size, *received);
+  if (async && !pending && complete_later_) {
+    if (FAILED(hr)) return hr;
+    complete_later_(*received, hr);
+  } else if (pending) {
+    *pending = FALSE;
+  }
+  return hr;
 }
 
 HRESULT http_request::InsertEntityBody(VOID* buffer, DWORD size) {

@@ -5,6 +5,7 @@
 
 #include <sys/socket.h>
 
+#include <functional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -51,6 +52,9 @@ class http_request final : public IHttpRequest {
   DWORD GetSiteId() const override { return 1; }
 
   // ---- host side ----
+  // How an asynchronous ReadEntityBody without pfCompletionPending completes (the context's
+  // OnAsyncCompletion path).
+  void on_complete_later(std::function<void(DWORD, HRESULT)> f) { complete_later_ = std::move(f); }
   // ReadEntityBody's part without the completion: copies the next bytes of the body.
   HRESULT read_body(VOID* buffer, DWORD size, DWORD& received);
   const std::string& target() const noexcept { return target_; }
@@ -71,6 +75,7 @@ class http_request final : public IHttpRequest {
   std::string body_;
   std::size_t body_read_ = 0;
   request_facts facts_;
+  std::function<void(DWORD, HRESULT)> complete_later_;
   bool url_changed_ = false;
   sockaddr_storage remote_addr_{};
   bool has_remote_addr_ = false;

@@ -32,7 +32,8 @@ class http_response final : public IHttpResponse {
   PCSTR GetHeader(HTTP_HEADER_ID id, USHORT* length) const override;
   VOID Clear() override;
   VOID ClearHeaders() override { fields_.clear(); }
-  VOID SetNeedDisconnect() override { disconnect_ = true; }
+  // Keep-alive follows the request (the front decides): these two are accepted and change nothing.
+  VOID SetNeedDisconnect() override {}
   VOID ResetConnection() override;
   VOID DisableKernelCache(ULONG) override {}
   BOOL GetKernelCacheEnabled() const override { return FALSE; }
@@ -49,7 +50,7 @@ class http_response final : public IHttpResponse {
                  BOOL* skip_custom_errors) override;
   HRESULT SetErrorDescription(PCWSTR, DWORD, BOOL) override { return S_OK; }
   PCWSTR GetErrorDescription(DWORD* length) override;
-  VOID CloseConnection() override { disconnect_ = true; }
+  VOID CloseConnection() override {}
 
   // ---- host side ----
   int status() const noexcept { return status_; }
@@ -57,7 +58,6 @@ class http_response final : public IHttpResponse {
   // The answer as the front writes it; `head_request`: no body.
   http::response_head head() const;
   const std::string& body() const noexcept { return body_; }
-  bool disconnect() const noexcept { return disconnect_; }
   // The module's headers (for the 101, beside the ones the host adds).
   core::header_list fields() const;
   // 404 when no module finished the request, 500 when a 101 was never flushed.
@@ -74,7 +74,6 @@ class http_response final : public IHttpResponse {
   HRESULT error_ = S_OK;
   header_fields fields_;
   std::string body_;
-  bool disconnect_ = false;
 };
 
 }  // namespace websock::iis
