@@ -16,13 +16,13 @@
 
 namespace {
 
-using winhttp_test::client_frame;
-using winhttp_test::close_payload;
-using winhttp_test::header_value;
+using test_support::client_frame;
+using test_support::close_payload;
+using test_support::header_value;
 using winhttp_test::PeerProcess;
-using winhttp_test::RawClient;
-using winhttp_test::sample_accept;
-using winhttp_test::upgrade_request;
+using test_support::RawClient;
+using test_support::sample_accept;
+using test_support::upgrade_request;
 using namespace std::chrono_literals;
 
 constexpr auto quiet_period = 300ms;  // how long a peer that must say nothing is watched

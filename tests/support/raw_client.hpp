@@ -1,5 +1,6 @@
-// RawClient: a blocking TCP client on a plain socket, for looking at exactly what py_peer.py sends
-// (the peers' self-test uses it; no websock code involved). Every read gives up after 10 s
+// RawClient: a blocking TCP client on a plain socket, for looking at exactly what a server sends and
+// for sending exactly the bytes a test wants (the WinHTTP peers' self-test, the IIS host's rule and
+// fault tests; no websock code involved). Every read gives up after 10 s
 // (SO_RCVTIMEO) and throws, so a peer that misbehaves fails a test instead of hanging it.
 //
 //   RawClient client(peer.port());                       // connects to 127.0.0.1:port
@@ -30,7 +31,7 @@
 #include <string>
 #include <string_view>
 
-namespace winhttp_test {
+namespace test_support {
 
 // The sample of RFC 6455 section 1.3: this key's accept value is sample_accept.
 inline constexpr std::string_view sample_key = "dGhlIHNhbXBsZSBub25jZQ==";
@@ -202,4 +203,4 @@ class RawClient {
   int fd_ = -1;
 };
 
-}  // namespace winhttp_test
+}  // namespace test_support
