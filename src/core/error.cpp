@@ -54,6 +54,8 @@ const char* describe(errc e) noexcept {
     case errc::http_bad_chunk: return "malformed chunked body";
     case errc::http_chunk_line_too_long: return "chunk-size line or trailer section too long";
     case errc::http_truncated_body: return "truncated body: the connection closed before its end";
+    case errc::http_bad_extension_response:
+      return "permessage-deflate answer with a parameter unknown, repeated, without its value or beyond what was offered";
     case errc::bad_request_target: return "request target does not start with '/' or holds a control character (CR, LF, NUL...)";
     case errc::bad_host: return "host is not a host name or IP address with an optional port";
     case errc::bad_header_name: return "header name is not a token";

@@ -62,6 +62,9 @@ enum class errc : int {
   http_bad_chunk,             // chunked body breaks 7.1: size not hex or over 64 bits, no CRLF, bad extension or trailer
   http_chunk_line_too_long,   // chunk-size line or trailer section over its limit
   http_truncated_body,        // the connection closed before the body's declared end
+  // A permessage-deflate answer RFC 7692 7.1 forbids: a parameter unknown, repeated, without
+  // its value, out of range or beyond what the client allowed.
+  http_bad_extension_response,
 
   // What a client asked to send, refused before any byte is written (check_client_request).
   bad_request_target = 150,   // target not "/...", or holds CR, LF, NUL or another control

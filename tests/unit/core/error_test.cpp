@@ -88,7 +88,7 @@ TEST(error, every_code_has_its_own_message) {
   std::set<std::string> seen;
   std::vector<int> values;
   for (int v = 1; v <= static_cast<int>(errc::bad_close_code_to_send); ++v) values.push_back(v);
-  for (int v = static_cast<int>(errc::http_malformed); v <= static_cast<int>(errc::http_truncated_body); ++v)
+  for (int v = static_cast<int>(errc::http_malformed); v <= static_cast<int>(errc::http_bad_extension_response); ++v)
     values.push_back(v);
   for (int v = static_cast<int>(errc::bad_request_target); v <= static_cast<int>(errc::bad_extension); ++v)
     values.push_back(v);
