@@ -179,12 +179,22 @@ HRESULT websocket_context::SendConnectionClose(BOOL async, USHORT status, LPCWST
   op->inline_allowed = async && completion_expected;
   op->callback = callback;
   op->context = context;
+  bool answered = false;
   {
     std::lock_guard lock(mu_);
     if (ended_ || close_sent_) return hr_wrong_state;
     close_sent_ = true;
+    // The channel answered the peer's close as it arrived: the module's answer is already on the
+    // wire (with the peer's code), so it succeeds and sends nothing more.
+    answered = close_received_;
   }
   ch_->run_on_loop_and_wait([&] {
+    if (answered) {
+      op->hr = S_OK;
+      complete(op);
+      op->in_call = false;
+      return;
+    }
     // The close frame queues behind what was sent before it, and is complete once queued.
     const std::error_code ec = ch_->close(status, text);
     op->hr = ec ? hresult_from(ec, dropped_.load()) : S_OK;

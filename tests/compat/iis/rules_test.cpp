@@ -305,6 +305,13 @@ TEST_P(Rule, R62_PeerCloseEndsTheReadWithFCloseAndGetCloseStatusGivesCodeAndReas
   ASSERT_NE(reason, nullptr);
   EXPECT_EQ(std::wstring(reason), L"bye \u00fc");
   EXPECT_EQ(length, 5u);
+  // The module answers the close, as modules do: it succeeds, and the host's answer (sent as the
+  // close arrived, with the peer's code) is the only close frame on the wire.
+  const op_result answer = send_close(*r.ws, m(), done, status, reason);
+  EXPECT_EQ(answer.hr, S_OK);
+  const auto frame = client.socket->read_frame();
+  EXPECT_EQ(frame.first_byte, 0x88u);
+  EXPECT_EQ(parse_close(frame).code, 4001);
   finish(h, r);
 }
 
