@@ -502,7 +502,8 @@ PCWSTR http_context::GetScriptTranslated(DWORD* length) { return GetPhysicalPath
 
 HRESULT http_context::GetCurrentExecutionStats(DWORD* notification, DWORD* start, PCWSTR* module, DWORD* module_start,
                                                DWORD* async_notification, DWORD* async_start) const {
-  if (notification) *notification = step_ / 2 < pipeline.size() ? pipeline[step_ / 2] : 0;
+  const std::size_t step = step_;
+  if (notification) *notification = step / 2 < pipeline.size() ? pipeline[step / 2] : 0;
   if (start) *start = 0;
   if (module) *module = nullptr;
   if (module_start) *module_start = 0;
@@ -527,7 +528,10 @@ IHttpStoredContext* http_context::named_container::GetNamedContext(LPCWSTR name)
 HRESULT http_context::named_container::SetNamedContext(IHttpStoredContext* context, LPCWSTR name) {
   if (!context || !name) return E_INVALIDARG;
   std::lock_guard lock(ctx_.mu_);
-  if (!contexts.emplace(name, context).second) return HRESULT_FROM_WIN32(ERROR_ALREADY_EXISTS);
+  // The host's own name: the "websockets" context appears with the 101 (rule 56), nothing else.
+  if (std::wstring_view(name) == IIS_WEBSOCKET) return E_INVALIDARG;
+  // A name taken: ERROR_ALREADY_ASSIGNED, as IIS documents for SetModuleContext (inferred here).
+  if (!contexts.emplace(name, context).second) return HRESULT_FROM_WIN32(ERROR_ALREADY_ASSIGNED);
   return S_OK;
 }
 
@@ -540,7 +544,7 @@ IHttpStoredContext* http_context::module_container::GetModuleContext(HTTP_MODULE
 HRESULT http_context::module_container::SetModuleContext(IHttpStoredContext* context, HTTP_MODULE_ID id) {
   if (!context || !id) return E_INVALIDARG;
   std::lock_guard lock(ctx_.mu_);
-  if (!contexts.emplace(id, context).second) return HRESULT_FROM_WIN32(ERROR_ALREADY_EXISTS);
+  if (!contexts.emplace(id, context).second) return HRESULT_FROM_WIN32(ERROR_ALREADY_ASSIGNED);
   return S_OK;
 }
 

@@ -14,6 +14,7 @@
 // until the last one returns. All state below is guarded by mu_.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -217,7 +218,8 @@ class http_context final : public IHttpContext3, public std::enable_shared_from_
   mutable std::mutex mu_;
   std::vector<CHttpModule*> modules_;       // per module table entry, made when first needed
   std::vector<std::unique_ptr<std::byte[]>> memory_;  // AllocateRequestMemory and the allocator's
-  std::size_t step_ = 0;                    // pipeline index * 2 + (post ? 1 : 0)
+  // pipeline index * 2 + (post ? 1 : 0); atomic: GetCurrentExecutionStats reads it from any thread.
+  std::atomic<std::size_t> step_{0};
   std::size_t module_ = 0;                  // position in the step's order
   std::vector<std::size_t> order_;          // the current step's modules
   bool order_ready_ = false;

@@ -18,7 +18,9 @@ bool writer_owned(std::string_view name) {
 
 HRESULT http_response::SetStatus(USHORT status, PCSTR reason, USHORT sub_status, HRESULT error,
                                  IAppHostConfigException*, BOOL) {
-  if (status < 100 || status > 999) return E_INVALIDARG;
+  // What an HTTP/1.1 status line can carry as a final answer, and the 101 of an upgrade (another
+  // 1xx would be taken for the final response; inferred: IIS documents no range).
+  if (status < 100 || status > 599 || (status < 200 && status != 101)) return E_INVALIDARG;
   const std::string_view r = reason ? reason : "";
   if (!is_clean_value(r)) return E_INVALIDARG;
   status_ = status;
