@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cstring>
 
+#include "deflate_stream.hpp"
+
 namespace websock::core {
 namespace {
 
@@ -12,7 +14,7 @@ frame_parser_options parser_options(const connection_options& o) noexcept {
   frame_parser_options p;
   p.expect_masked = o.endpoint_role == role::server;
   p.accept_wrong_masking = o.accept_wrong_masking;
-  p.allowed_rsv = o.allowed_rsv;
+  p.allowed_rsv = static_cast<std::uint8_t>(o.allowed_rsv | (o.deflate ? rsv1_bit : 0));
   p.max_frame_size = o.max_frame_size;
   return p;
 }
@@ -22,7 +24,23 @@ frame_parser_options parser_options(const connection_options& o) noexcept {
 connection::connection(connection_options options)
     : options_(std::move(options)), parser_(parser_options(options_)) {
   if (options_.random.fill == nullptr) options_.random = openssl_random();
+  if (options_.deflate) {
+    const deflate_session& d = *options_.deflate;
+    const bool server = options_.endpoint_role == role::server;
+    const int ours = server ? d.agreement.server_max_window_bits : d.agreement.client_max_window_bits;
+    const bool our_reset = server ? d.agreement.server_no_context_takeover : d.agreement.client_no_context_takeover;
+    const bool peer_reset = server ? d.agreement.client_no_context_takeover : d.agreement.server_no_context_takeover;
+    if (detail::message_deflater::usable_window(ours)) {
+      deflater_ = std::make_unique<detail::message_deflater>(ours, d.compression_level, d.memory_level, our_reset);
+    }
+    inflater_ = std::make_unique<detail::message_inflater>(peer_reset);
+    if (options_.deflate->inflate_step == 0) options_.deflate->inflate_step = 16u << 10;
+  }
 }
+
+connection::~connection() = default;
+connection::connection(connection&&) noexcept = default;
+connection& connection::operator=(connection&&) noexcept = default;
 
 // ------------------------------------------------------------------ receiving
 
@@ -30,6 +48,10 @@ event connection::fail(errc e) {
   failure_ = e;
   ignoring_input_ = true;
   in_message_ = false;
+  message_compressed_ = false;
+  inflate_pending_ = false;
+  inflate_in_ = {};
+  inflate_out_ = {};
   event ev;
   ev.type = event_type::error;
   ev.error = e;
@@ -47,6 +69,10 @@ event connection::fail(errc e) {
 errc connection::check_message_size() const noexcept {
   const frame_header& h = parser_.header();
   if (is_control(h.op)) return errc::ok;
+  // A compressed message is held to the limit by its inflated size, step by step (inflate_data).
+  const bool compressed = h.op == opcode::continuation ? message_compressed_
+                                                       : options_.deflate && (h.rsv & rsv1_bit) != 0;
+  if (compressed) return errc::ok;
   const std::uint64_t so_far = h.op == opcode::continuation ? message_size_ : 0;
   return h.payload_size > options_.max_message_size - so_far ? errc::message_too_large : errc::ok;
 }
@@ -113,9 +139,101 @@ bool connection::try_whole_frame(std::span<std::byte> input, receive_result& out
 }
 
 void connection::release_idle_memory() noexcept {
+  if (options_.deflate) {
+    const bool server = options_.endpoint_role == role::server;
+    const deflate_agreement& a = options_.deflate->agreement;
+    const bool our_reset = server ? a.server_no_context_takeover : a.client_no_context_takeover;
+    const bool peer_reset = server ? a.client_no_context_takeover : a.server_no_context_takeover;
+    if (deflater_ && our_reset && !send_in_message_) deflater_->release();
+    if (peer_reset && !in_message_ && !inflate_pending_) {
+      inflater_->release();
+      inflate_out_ = {};
+      inflate_in_ = {};
+    }
+  }
   if (!message_buf_.empty() && !assembled_pending_clear_) return;  // a message is being assembled
   assembled_pending_clear_ = false;
   message_buf_ = {};
+}
+
+bool connection::holds_deflate_memory() const noexcept {
+  return (deflater_ && deflater_->holds_memory()) || (inflater_ && inflater_->holds_memory());
+}
+
+// One step at a time: each is at most inflate_step bytes, counted against max_message_size and
+// checked for UTF-8 before the next, so a bomb fails at the first step past the limit.
+event connection::inflate_data(std::span<const std::byte> in, bool ends_message) {
+  const std::size_t step = options_.deflate->inflate_step;
+  const bool pieces = !options_.assemble_messages;
+  const bool from_pending = inflate_pending_;
+  std::span<const std::byte> src = in;
+  if (from_pending) {
+    src = {inflate_in_.data() + inflate_in_head_, inflate_in_.size() - inflate_in_head_};
+    ends_message = inflate_in_ends_message_;
+  }
+  const bool text = message_kind_ == message_kind::text && options_.validate_utf8;
+  for (;;) {
+    detail::byte_buffer& into = pieces ? inflate_out_ : message_buf_;
+    if (pieces) into.clear();
+    const std::size_t at = into.size();
+    const std::span<std::byte> room{into.extend(step), step};
+    const auto r = !src.empty() || !ends_message ? inflater_->inflate(src, room) : inflater_->end_message(room);
+    into.truncate(at + r.produced);
+    src = src.subspan(r.consumed);
+    using st = detail::message_inflater::status;
+    if (r.st == st::bad_data) return fail(errc::invalid_compressed_data);
+    if (r.st == st::no_memory) return fail(errc::out_of_memory);
+    message_size_ += r.produced;
+    if (message_size_ > options_.max_message_size) return fail(errc::message_too_large);
+    if (text && !utf8_.feed({into.data() + at, r.produced})) return fail(errc::invalid_utf8);
+    const bool message_done = r.st == st::message_end;
+    if (message_done) {
+      if (text && !utf8_.complete()) return fail(errc::invalid_utf8);
+      in_message_ = false;
+      message_compressed_ = false;
+    }
+    const bool more = !message_done && (r.st == st::room_full || !src.empty() || ends_message);
+    if (pieces && (r.produced != 0 || message_done)) {
+      // Hand this step out; what is left waits in inflate_in_ for the next receive() call.
+      if (more && !from_pending) {
+        inflate_in_.clear();
+        inflate_in_.append(src.data(), src.size());
+        inflate_in_head_ = 0;
+      } else if (more) {
+        inflate_in_head_ = inflate_in_.size() - src.size();
+      } else {
+        inflate_in_.clear();
+        inflate_in_head_ = 0;
+      }
+      inflate_pending_ = more;
+      inflate_in_ends_message_ = ends_message;
+      return deliver_inflated(r.produced, message_done);
+    }
+    if (message_done) {
+      inflate_pending_ = false;
+      return deliver_inflated(message_buf_.size(), true);
+    }
+    if (!more) {
+      inflate_pending_ = false;
+      if (from_pending) inflate_in_.clear();
+      return {};
+    }
+  }
+}
+
+event connection::deliver_inflated(std::size_t produced, bool message_done) {
+  event ev;
+  ev.type = event_type::message;
+  ev.kind = message_kind_;
+  ev.rsv = message_rsv_;
+  ev.last = message_done;
+  if (!options_.assemble_messages) {
+    ev.payload = {inflate_out_.data(), produced};
+  } else {
+    ev.payload = {message_buf_.data(), produced};
+    assembled_pending_clear_ = true;
+  }
+  return ev;
 }
 
 event connection::fail_from_outside(errc e) {
@@ -131,6 +249,11 @@ receive_result connection::receive(std::span<std::byte> input) {
     assembled_pending_clear_ = false;
     message_buf_.clear();
     message_buf_.release_if_larger(retained_message_capacity);
+  }
+  if (inflate_pending_ && !ignoring_input_) {
+    // A compressed frame's output not yet handed out goes first; new input waits.
+    event ev = inflate_data({}, false);
+    if (ev.type != event_type::none) return {0, ev};
   }
   receive_result fast;
   if (try_whole_frame(input, fast)) return fast;
@@ -157,7 +280,9 @@ receive_result connection::receive(std::span<std::byte> input) {
       } else if (h.op != opcode::continuation) {
         in_message_ = true;
         message_kind_ = h.op == opcode::text ? message_kind::text : message_kind::binary;
-        message_rsv_ = h.rsv;
+        // RSV1 with deflate negotiated: compressed, and the bit is ours, not the application's.
+        message_compressed_ = options_.deflate && (h.rsv & rsv1_bit) != 0;
+        message_rsv_ = message_compressed_ ? static_cast<std::uint8_t>(h.rsv & ~rsv1_bit) : h.rsv;
         message_size_ = 0;
         utf8_.reset();
       }
@@ -172,6 +297,13 @@ receive_result connection::receive(std::span<std::byte> input) {
       control_have_ += data.size();
       if (!frame_done) return {consumed, {}};
       return {consumed, control_frame_complete()};
+    }
+
+    if (message_compressed_) {
+      event ev = inflate_data(data, frame_done && h.fin);
+      if (ev.type != event_type::none) return {consumed, ev};
+      if (input.empty()) return {consumed, {}};
+      continue;
     }
 
     // Data: validate text as it arrives so invalid UTF-8 fails at its first bad byte (8.1).
@@ -237,13 +369,13 @@ void connection::next_mask(mask_key& key) {
   random_left_ -= 4;
 }
 
-errc connection::append_frame(opcode op, bool fin, std::span<const std::byte> payload) {
+errc connection::append_frame(opcode op, bool fin, std::span<const std::byte> payload, std::uint8_t rsv) {
   if (outbox_head_ == outbox_.size()) {
     outbox_.clear();
     outbox_head_ = 0;
   }
   const bool masked = options_.endpoint_role == role::client;
-  const auto first = static_cast<std::byte>((fin ? 0x80 : 0x00) | static_cast<std::uint8_t>(op));
+  const auto first = static_cast<std::byte>((fin ? 0x80 : 0x00) | rsv | static_cast<std::uint8_t>(op));
   if (!masked && payload.size() < 126) {
     // The common small server frame: two header bytes, no key.
     std::byte* at = outbox_.extend(2 + payload.size());
@@ -254,6 +386,7 @@ errc connection::append_frame(opcode op, bool fin, std::span<const std::byte> pa
   }
   frame_header h;
   h.fin = fin;
+  h.rsv = rsv;
   h.op = op;
   h.payload_size = payload.size();
   mask_key key{};
@@ -315,6 +448,9 @@ errc connection::start_frame(opcode op, bool fin, std::uint64_t payload_size, ou
       if (close_sent_) return errc::send_after_close;
       const auto kind = op == opcode::text ? message_kind::text : message_kind::binary;
       if (send_in_message_ && kind != send_kind_) return errc::message_kind_mismatch;
+      // The caller's payload goes out as it is: it cannot continue a compressed message.
+      if (send_in_message_ && send_compressed_) return errc::message_kind_mismatch;
+      if (!send_in_message_) send_compressed_ = false;
       h.op = send_in_message_ ? opcode::continuation : op;
       send_in_message_ = !fin;
       send_kind_ = kind;
@@ -390,12 +526,25 @@ errc connection::send_fragment(message_kind kind, std::span<const std::byte> pay
   if (failed()) return errc::connection_failed;
   if (close_sent_) return errc::send_after_close;
   if (send_in_message_ && kind != send_kind_) return errc::message_kind_mismatch;
+  const bool first = !send_in_message_;
   const opcode op = send_in_message_ ? opcode::continuation
                     : kind == message_kind::text ? opcode::text
                                                  : opcode::binary;
+  // A whole message below the threshold goes out as it is (RSV1 clear), which RFC 7692 allows.
+  if (first) send_compressed_ = deflater_ && !(last && payload.size() < options_.deflate->min_compress_size);
   send_in_message_ = !last;
   send_kind_ = kind;
-  return append_frame(op, last, payload);
+  if (!send_compressed_) return append_frame(op, last, payload);
+  deflate_out_.clear();
+  if (!deflater_->compress(payload, last, deflate_out_)) {
+    fail(errc::out_of_memory);
+    return errc::out_of_memory;
+  }
+  // 6.1: RSV1 on the first frame of the message only.
+  const errc e = append_frame(op, last, {deflate_out_.data(), deflate_out_.size()}, first ? rsv1_bit : 0);
+  deflate_out_.clear();
+  deflate_out_.release_if_larger(options_.keep_output_capacity);
+  return e;
 }
 
 errc connection::send(message_kind kind, std::span<const std::byte> payload) {

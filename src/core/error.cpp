@@ -35,6 +35,7 @@ const char* describe(errc e) noexcept {
     case errc::bad_close_code_to_send: return "close code may not be sent";
     case errc::not_a_control_opcode: return "opcode is not ping, pong or close";
     case errc::output_too_small: return "output buffer too small for the frame";
+    case errc::invalid_compressed_data: return "compressed message does not inflate";
     case errc::http_malformed: return "malformed HTTP head";
     case errc::http_header_too_large: return "HTTP head too large";
     case errc::http_too_many_headers: return "too many HTTP headers";
@@ -87,6 +88,7 @@ std::uint16_t close_code_for(errc e) noexcept {
   switch (e) {
     case errc::ok: return close_code::normal;
     case errc::invalid_utf8:
+    case errc::invalid_compressed_data:
     case errc::invalid_close_reason: return close_code::invalid_payload;
     case errc::frame_too_large:
     case errc::message_too_large: return close_code::message_too_big;

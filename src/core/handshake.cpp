@@ -78,6 +78,7 @@ client_handshake::client_handshake(client_handshake_options options, const rando
       key_(generate_key(random)),
       expected_accept_(compute_accept_key(key_)),
       parser_(http_kind::response, options_.limits) {
+  if (options_.deflate.enabled) options_.extensions.push_back(deflate_offer(options_.deflate));
   if (const errc e = check_client_request(options_); e != errc::ok) {
     error_ = e;
     done_ = true;
@@ -151,6 +152,13 @@ errc client_handshake::check_response(int status, const header_list& headers,
     const bool offered = std::any_of(options_.extensions.begin(), options_.extensions.end(),
                                      [&](const std::string& o) { return extension_name(o) == name; });
     if (!offered) return errc::http_unexpected_extension;
+    if (options_.deflate.enabled && iequals(name, permessage_deflate_name)) {
+      // RFC 7692 7.1: the answer must be one this offer allows, and one only.
+      deflate_agreement agreement;
+      if (out.deflate) return errc::http_bad_extension_response;
+      if (const errc e = accept_deflate_response(element, options_.deflate, agreement); e != errc::ok) return e;
+      out.deflate = agreement;
+    }
     out.extensions.emplace_back(element);
   }
   return errc::ok;
@@ -277,6 +285,11 @@ void server_handshake::finish(const http_head& head) {
     }
   }
   if (options_.select_extensions) chosen_.extensions = options_.select_extensions(request_);
+  deflate_agreement agreement;
+  if (auto answer = select_deflate(request_.extensions, options_.deflate, agreement)) {
+    chosen_.extensions.push_back(std::move(*answer));
+    chosen_.deflate = agreement;
+  }
   if (options_.decide) {
     if (const int status = options_.decide(request_, chosen_); status != 0) {
       error_ = errc::policy_violation;

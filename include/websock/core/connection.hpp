@@ -21,6 +21,8 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <memory>
+#include <optional>
 #include <span>
 #include <string_view>
 #include <vector>
@@ -30,10 +32,16 @@
 #include "websock/core/error.hpp"
 #include "websock/core/frame.hpp"
 #include "websock/core/frame_parser.hpp"
+#include "websock/core/permessage_deflate.hpp"
 #include "websock/core/random.hpp"
 #include "websock/core/utf8.hpp"
 
 namespace websock::core {
+
+namespace detail {
+class message_deflater;
+class message_inflater;
+}  // namespace detail
 
 enum class role : std::uint8_t { client, server };
 enum class message_kind : std::uint8_t { text, binary };
@@ -59,6 +67,11 @@ struct connection_options {
   bool zero_mask_key = false;
   // RSV bits a negotiated extension gives meaning to, in wire position (rsv1_bit for deflate).
   std::uint8_t allowed_rsv = 0;
+  // permessage-deflate as the handshake negotiated it (RFC 7692); implies RSV1. Received messages
+  // with RSV1 are inflated in steps of inflate_step, and max_message_size counts the inflated
+  // bytes, checked at each step (1009 as soon as it is crossed). Sent messages of at least
+  // min_compress_size bytes, and every fragmented one, are compressed; start_frame() frames are not.
+  std::optional<deflate_session> deflate;
   // An emptied outbox larger than this is freed at once. A runtime that frees idle buffers
   // itself (after a quiet spell) raises it, so busy connections do not reallocate per write.
   std::size_t keep_output_capacity = 64u << 10;
@@ -104,11 +117,12 @@ struct outgoing_frame {
 class connection {
  public:
   explicit connection(connection_options options = {});
+  ~connection();
 
   connection(const connection&) = delete;
   connection& operator=(const connection&) = delete;
-  connection(connection&&) noexcept = default;
-  connection& operator=(connection&&) noexcept = default;
+  connection(connection&&) noexcept;
+  connection& operator=(connection&&) noexcept;
 
   // ---- receiving ----
   receive_result receive(std::span<std::byte> input);
@@ -175,8 +189,12 @@ class connection {
   // Bytes held for assembling messages that arrive in pieces (their capacity, not their size):
   // what a process-wide budget counts.
   std::size_t assembly_capacity() const noexcept { return message_buf_.capacity(); }
-  // Frees the assembly buffer if no message is being assembled (a quiet connection keeps none).
+  // Frees the assembly buffer if no message is being assembled (a quiet connection keeps none),
+  // and between messages the compressor and decompressor of a direction without context
+  // takeover (they hold no history worth keeping).
   void release_idle_memory() noexcept;
+  // True while zlib state is allocated for permessage-deflate (for memory tests and diagnostics).
+  bool holds_deflate_memory() const noexcept;
   // Fails the connection from outside, as the receive rules fail it (7.1.7): queues the close
   // with close_code_for(e), ignores further input, and frees the message being assembled. Returns
   // the error event to report; type none if the connection had already failed.
@@ -191,7 +209,12 @@ class connection {
   errc check_message_size() const noexcept;
   event control_frame_complete();
   bool try_whole_frame(std::span<std::byte> input, receive_result& out);
-  errc append_frame(opcode op, bool fin, std::span<const std::byte> payload);
+  // A compressed message's data: inflates `in` (kept in inflate_in_ if a step fills first), then
+  // the RFC 7692 tail when `ends_message`. Returns the event to report, or type none for "go on".
+  event inflate_data(std::span<const std::byte> in, bool ends_message);
+  // The message event for `produced` inflated bytes (pieces: inflate_out_; whole: message_buf_).
+  event deliver_inflated(std::size_t produced, bool message_done);
+  errc append_frame(opcode op, bool fin, std::span<const std::byte> payload, std::uint8_t rsv = 0);
   void next_mask(mask_key& key);
 
   connection_options options_;
@@ -202,6 +225,13 @@ class connection {
   bool in_message_ = false;             // a fragmented data message is open
   message_kind message_kind_ = message_kind::binary;
   std::uint8_t message_rsv_ = 0;
+  bool message_compressed_ = false;     // RSV1 on its first frame, deflate negotiated
+  std::unique_ptr<detail::message_inflater> inflater_;
+  detail::byte_buffer inflate_in_;      // compressed bytes a full step left over (pieces mode)
+  std::size_t inflate_in_head_ = 0;
+  bool inflate_in_ends_message_ = false;  // the bytes in inflate_in_ are the message's last
+  bool inflate_pending_ = false;        // inflate_in_ or zlib still hold output to hand out
+  detail::byte_buffer inflate_out_;     // one step of output (pieces mode)
   std::uint64_t message_size_ = 0;
   utf8_validator utf8_;
   detail::byte_buffer message_buf_;     // assembly of messages that do not arrive in one piece
@@ -215,6 +245,9 @@ class connection {
   // Send side.
   bool send_in_message_ = false;
   message_kind send_kind_ = message_kind::binary;
+  bool send_compressed_ = false;        // the open outgoing message is compressed
+  std::unique_ptr<detail::message_deflater> deflater_;  // null: our direction cannot compress
+  detail::byte_buffer deflate_out_;     // scratch for one compressed frame
   bool close_sent_ = false;
   detail::byte_buffer outbox_;
   std::size_t outbox_head_ = 0;

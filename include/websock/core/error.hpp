@@ -40,6 +40,7 @@ enum class errc : int {
   bad_close_code_to_send,     // 1004, 1006, 1015 or another code not valid on the wire passed to send_close
   not_a_control_opcode,       // encode_control_frame given a data or reserved opcode
   output_too_small,           // the caller's buffer cannot hold the encoded frame
+  invalid_compressed_data,    // a permessage-deflate message that does not inflate (RFC 7692 7.2.2)
 
   // Opening handshake (section 4).
   http_malformed = 100,       // not a parsable HTTP/1.1 head

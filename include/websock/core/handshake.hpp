@@ -4,6 +4,7 @@
 
 #include <cstddef>
 #include <functional>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -11,6 +12,7 @@
 
 #include "websock/core/error.hpp"
 #include "websock/core/http.hpp"
+#include "websock/core/permessage_deflate.hpp"
 #include "websock/core/random.hpp"
 
 namespace websock::core {
@@ -30,6 +32,9 @@ struct client_handshake_options {
   std::string target = "/";               // request-target: "/path?query", percent-encoded as needed
   std::vector<std::string> subprotocols;  // offered, in preference order: tokens, each once
   std::vector<std::string> extensions;    // offered, each one element, e.g. "permessage-deflate; client_max_window_bits"
+  // permessage-deflate (RFC 7692), when enabled: its offer goes after `extensions`, and the
+  // server's answer is checked (errc::http_bad_extension_response); negotiated::deflate has it.
+  deflate_options deflate;
   header_list extra_headers;              // Origin, Authorization, cookies... (not the handshake's own)
   http_limits limits;
 };
@@ -56,6 +61,7 @@ bool is_reserved_request_header(std::string_view name) noexcept;
 struct negotiated {
   std::string subprotocol;              // empty: none
   std::vector<std::string> extensions;  // accepted elements, parameters included
+  std::optional<deflate_agreement> deflate;  // the server accepted our permessage-deflate offer
 };
 
 class client_handshake {
@@ -115,6 +121,7 @@ errc check_upgrade_request(const http_head& request, upgrade_request& out);
 struct server_response {
   std::string subprotocol;              // must be one the client offered; empty: none
   std::vector<std::string> extensions;  // accepted elements
+  std::optional<deflate_agreement> deflate;  // set by server_handshake when it accepted an offer
   header_list extra_headers;
 };
 
@@ -135,6 +142,9 @@ struct server_handshake_options {
   std::function<std::string(const upgrade_request&)> select_subprotocol;
   // Picks accepted extension elements. Default: none.
   std::function<std::vector<std::string>(const upgrade_request&)> select_extensions;
+  // permessage-deflate (RFC 7692): when enabled, the first offer these options can honour is
+  // accepted (its answer follows select_extensions' elements; server_response::deflate has it).
+  deflate_options deflate;
   // Last word on the upgrade: return 0 to accept (adding headers to `response` if wanted), or an
   // HTTP status (401, 403...) to refuse it.
   std::function<int(const upgrade_request&, server_response& response)> decide;

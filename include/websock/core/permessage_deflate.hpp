@@ -51,6 +51,20 @@ struct deflate_agreement {
   std::uint8_t client_max_window_bits = 15;
 };
 
+// What a connection needs to compress and decompress: the agreement and our own levers.
+struct deflate_session {
+  deflate_agreement agreement;
+  int compression_level = -1;
+  int memory_level = 8;
+  std::size_t min_compress_size = 0;
+  // Inflated bytes produced per step: the most a compressed frame costs at once beyond the
+  // message being assembled, and the largest piece handed out when messages come in pieces.
+  std::size_t inflate_step = 16u << 10;
+};
+inline deflate_session session_for(const deflate_options& o, const deflate_agreement& a) noexcept {
+  return {a, o.compression_level, o.memory_level, o.min_compress_size};
+}
+
 // One element of a Sec-WebSocket-Extensions value: "name; p1; p2=value" (RFC 6455 9.1; a quoted
 // value is unquoted).
 struct extension_param {

@@ -55,6 +55,7 @@ TEST(error, protocol_errors_give_1002) {
 TEST(error, invalid_utf8_gives_1007) {
   EXPECT_EQ(close_code_for(errc::invalid_utf8), close_code::invalid_payload);
   EXPECT_EQ(close_code_for(errc::invalid_close_reason), close_code::invalid_payload);
+  EXPECT_EQ(close_code_for(errc::invalid_compressed_data), close_code::invalid_payload);  // RFC 7692 7.2.2
 }
 
 TEST(error, too_big_gives_1009) {
@@ -87,7 +88,7 @@ TEST(error, converts_to_std_error_code) {
 TEST(error, every_code_has_its_own_message) {
   std::set<std::string> seen;
   std::vector<int> values;
-  for (int v = 1; v <= static_cast<int>(errc::bad_close_code_to_send); ++v) values.push_back(v);
+  for (int v = 1; v <= static_cast<int>(errc::invalid_compressed_data); ++v) values.push_back(v);
   for (int v = static_cast<int>(errc::http_malformed); v <= static_cast<int>(errc::http_bad_extension_response); ++v)
     values.push_back(v);
   for (int v = static_cast<int>(errc::bad_request_target); v <= static_cast<int>(errc::bad_extension); ++v)

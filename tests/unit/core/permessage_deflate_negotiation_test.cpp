@@ -3,6 +3,8 @@
 // answer. The rule each test points to is quoted in docs/permessage-deflate.md.
 #include "websock/core/permessage_deflate.hpp"
 
+#include "websock/core/handshake.hpp"
+
 #include <gtest/gtest.h>
 
 #include <string>
@@ -231,6 +233,70 @@ TEST(Rfc7692_7_Both, AnOfferTheServerAcceptsIsAnAnswerTheClientAccepts) {
       EXPECT_EQ(server_side.client_max_window_bits, client_side.client_max_window_bits) << *answer;
     }
   }
+}
+
+// ---- through the handshakes of both roles (what every face uses)
+
+struct handshake_pair {
+  core::negotiated client_side;
+  core::server_response server_side;
+  errc client_error = errc::ok;
+  std::string offer;
+};
+
+handshake_pair shake(const deflate_options& client, const deflate_options& server,
+                     const std::string& tamper_answer = {}) {
+  core::client_handshake_options co;
+  co.host = "127.0.0.1";
+  co.deflate = client;
+  core::client_handshake c(co);
+  core::server_handshake_options so;
+  so.deflate = server;
+  core::server_handshake s(so);
+  const std::string request = c.request();
+  s.feed(request);
+  handshake_pair out;
+  const auto* offer = core::find_header(s.request().headers, "Sec-WebSocket-Extensions");
+  out.offer = offer ? offer->value : "";
+  EXPECT_TRUE(s.accepted()) << request;
+  out.server_side = s.chosen();
+  std::string response = s.response();
+  if (!tamper_answer.empty()) {
+    const auto at = response.find("\r\n\r\n");
+    response.insert(at, "\r\nSec-WebSocket-Extensions: " + tamper_answer);
+  }
+  c.feed(response);
+  EXPECT_TRUE(c.done());
+  out.client_error = c.error();
+  out.client_side = c.result();
+  return out;
+}
+
+TEST(Rfc7692_7_Handshake, BothRolesAgreeThroughTheHandshakes) {
+  deflate_options s = on();
+  s.client_no_context_takeover = true;
+  const auto r = shake(on(), s);
+  EXPECT_EQ(r.offer, "permessage-deflate; client_max_window_bits");
+  ASSERT_EQ(r.client_error, errc::ok);
+  ASSERT_TRUE(r.server_side.deflate);
+  ASSERT_TRUE(r.client_side.deflate);
+  EXPECT_TRUE(r.client_side.deflate->client_no_context_takeover);
+  EXPECT_TRUE(r.server_side.deflate->client_no_context_takeover);
+  EXPECT_EQ(r.client_side.extensions, (std::vector<std::string>{"permessage-deflate; client_no_context_takeover"}));
+}
+
+TEST(Rfc7692_7_Handshake, AServerWithDeflateOffNegotiatesNone) {
+  const auto r = shake(on(), deflate_options{});
+  ASSERT_EQ(r.client_error, errc::ok);
+  EXPECT_FALSE(r.server_side.deflate);
+  EXPECT_FALSE(r.client_side.deflate);
+}
+
+TEST(Rfc7692_7_Handshake, AClientFailsOnAnAnswerItDidNotAllow) {
+  // A server (here: the answer edited) that names a parameter we did not offer, or answers twice.
+  EXPECT_EQ(shake(on(), deflate_options{}, "permessage-deflate; server_max_window_bits=10; foo").client_error,
+            errc::http_bad_extension_response);
+  EXPECT_EQ(shake(on(), on(), "permessage-deflate").client_error, errc::http_bad_extension_response);
 }
 
 }  // namespace

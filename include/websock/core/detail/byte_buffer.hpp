@@ -22,6 +22,10 @@ class byte_buffer {
   std::size_t capacity() const noexcept { return capacity_; }
   bool empty() const noexcept { return size_ == 0; }
   void clear() noexcept { size_ = 0; }
+  // Drops the bytes from `n` on (a no-op when n >= size()).
+  void truncate(std::size_t n) noexcept {
+    if (n < size_) size_ = n;
+  }
 
   // Adds n uninitialised bytes at the end and returns where they start.
   std::byte* extend(std::size_t n) {

@@ -1,0 +1,146 @@
+#include "deflate_stream.hpp"
+
+#include <algorithm>
+#include <array>
+#include <cstring>
+
+namespace websock::core::detail {
+namespace {
+
+// The tail a sync flush ends with (an empty stored block): dropped when sending, appended when
+// receiving (RFC 7692 7.2.1 and 7.2.2).
+constexpr std::array<std::byte, 4> flush_tail = {std::byte{0x00}, std::byte{0x00}, std::byte{0xff}, std::byte{0xff}};
+
+Bytef* in_ptr(std::span<const std::byte> s) {
+  return const_cast<Bytef*>(reinterpret_cast<const Bytef*>(s.data()));  // zlib's next_in is not const
+}
+
+}  // namespace
+
+// ------------------------------------------------------------------ deflater
+
+message_deflater::~message_deflater() { release(); }
+
+bool message_deflater::start() noexcept {
+  zs_ = {};
+  // Negative window bits: raw deflate, no zlib header or checksum (7.2.1).
+  if (deflateInit2(&zs_, level_, Z_DEFLATED, -window_bits_, mem_level_, Z_DEFAULT_STRATEGY) != Z_OK) return false;
+  live_ = true;
+  return true;
+}
+
+void message_deflater::release() noexcept {
+  if (live_) deflateEnd(&zs_);
+  live_ = false;
+}
+
+bool message_deflater::compress(std::span<const std::byte> in, bool last, byte_buffer& out) {
+  if (!live_ && !start()) return false;
+  const std::size_t start_size = out.size();
+  zs_.next_in = in_ptr(in);
+  zs_.avail_in = static_cast<uInt>(in.size());
+  // A sync flush is complete once a call leaves output room unused.
+  const std::size_t step = std::clamp<std::size_t>(in.size() / 2 + 64, 256, 256u << 10);
+  do {
+    const std::size_t before = out.size();
+    std::byte* room = out.extend(step);
+    zs_.next_out = reinterpret_cast<Bytef*>(room);
+    zs_.avail_out = static_cast<uInt>(step);
+    const int rc = deflate(&zs_, Z_SYNC_FLUSH);
+    out.truncate(before + (step - zs_.avail_out));
+    if (rc != Z_OK && rc != Z_BUF_ERROR) {
+      out.truncate(start_size);
+      release();
+      return false;
+    }
+  } while (zs_.avail_out == 0 || zs_.avail_in != 0);
+  if (last) {
+    // The flush ends with exactly the tail; the peer puts it back.
+    if (out.size() - start_size >= flush_tail.size() &&
+        std::memcmp(out.data() + out.size() - flush_tail.size(), flush_tail.data(), flush_tail.size()) == 0) {
+      out.truncate(out.size() - flush_tail.size());
+    }
+    if (reset_each_message_) deflateReset(&zs_);
+  }
+  return true;
+}
+
+// ------------------------------------------------------------------ inflater
+
+message_inflater::~message_inflater() { release(); }
+
+bool message_inflater::start() noexcept {
+  zs_ = {};
+  // The largest window, whatever was negotiated: it decodes every smaller one, including a peer
+  // that widened 8 to 9 as zlib does; zlib allocates the window only once it is needed.
+  if (inflateInit2(&zs_, -15) != Z_OK) return false;
+  live_ = true;
+  return true;
+}
+
+void message_inflater::release() noexcept {
+  if (live_) inflateEnd(&zs_);
+  live_ = false;
+  tail_fed_ = 0;
+}
+
+message_inflater::result message_inflater::run(std::span<const std::byte> in, std::span<std::byte> room, bool tail) {
+  result r;
+  if (!live_ && !start()) {
+    r.st = status::no_memory;
+    return r;
+  }
+  zs_.next_in = in_ptr(in);
+  zs_.avail_in = static_cast<uInt>(in.size());
+  zs_.next_out = reinterpret_cast<Bytef*>(room.data());
+  zs_.avail_out = static_cast<uInt>(room.size());
+  const int rc = ::inflate(&zs_, Z_SYNC_FLUSH);
+  r.produced = room.size() - zs_.avail_out;
+  r.consumed = in.size() - zs_.avail_in;
+  switch (rc) {
+    case Z_OK:
+    case Z_BUF_ERROR:  // no progress possible with this input and room: not an error
+      break;
+    case Z_STREAM_END:
+      // A block with BFINAL set: the message may end early; what follows in it is not deflate.
+      // The stream starts over for the next message.
+      r.consumed = in.size();
+      inflateReset(&zs_);
+      if (tail) tail_fed_ = flush_tail.size();
+      break;
+    case Z_MEM_ERROR:
+      r.st = status::no_memory;
+      return r;
+    default:  // Z_DATA_ERROR, Z_NEED_DICT, Z_STREAM_ERROR
+      r.st = status::bad_data;
+      return r;
+  }
+  if (zs_.avail_out == 0 && !room.empty()) {
+    r.st = status::room_full;
+  } else {
+    r.st = status::need_input;
+  }
+  return r;
+}
+
+message_inflater::result message_inflater::inflate(std::span<const std::byte> in, std::span<std::byte> room) {
+  return run(in, room, false);
+}
+
+message_inflater::result message_inflater::end_message(std::span<std::byte> room) {
+  const std::span<const std::byte> rest = std::span<const std::byte>(flush_tail).subspan(tail_fed_);
+  result r = run(rest, room, true);
+  if (r.st == status::bad_data || r.st == status::no_memory) return r;
+  tail_fed_ = std::min(flush_tail.size(), tail_fed_ + r.consumed);
+  if (r.st == status::room_full) return r;
+  if (tail_fed_ < flush_tail.size()) {
+    r.st = status::bad_data;  // room left and the tail not taken: the stream is broken
+    return r;
+  }
+  tail_fed_ = 0;
+  if (reset_each_message_) inflateReset(&zs_);
+  r.st = status::message_end;
+  return r;
+}
+
+}  // namespace websock::core::detail
