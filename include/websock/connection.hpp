@@ -70,6 +70,8 @@ class connection {
   std::uint64_t id() const noexcept;
   // Fixed once the connection is open.
   const std::string& subprotocol() const noexcept;
+  // permessage-deflate as negotiated; nullopt: messages go uncompressed.
+  std::optional<core::deflate_agreement> deflate() const noexcept;
   const std::string& target() const noexcept;  // request-target, e.g. /chat?room=1
   const std::string& remote_address() const noexcept;
   const core::header_list& request_headers() const noexcept;   // server side

@@ -6,6 +6,8 @@
 #include <cstdint>
 #include <string>
 
+#include "websock/core/permessage_deflate.hpp"
+
 namespace websock {
 
 using namespace std::chrono_literals;
@@ -31,6 +33,13 @@ struct session_options {
   std::chrono::milliseconds ping_interval = 0ms;      // silence this long: send a keep-alive ping
   std::chrono::milliseconds ping_timeout = 10s;       // no data after the ping: peer is dead (1006)
   std::chrono::milliseconds close_timeout = 5s;       // our close unanswered this long: drop (1006)
+  // permessage-deflate (RFC 7692): a client offers it, a server accepts offers, when enabled.
+  // Off by default, as in Node ws and uWebSockets: compressing secrets beside data an attacker
+  // chooses lets the attacker read the secrets from the sizes (CRIME, BREACH). Turn it on where
+  // messages do not mix the two. Levers: window bits, memory level, no context takeover (a
+  // connection then keeps no compressor while idle), and min_compress_size. max_message_size
+  // counts inflated bytes.
+  core::deflate_options deflate;
 };
 
 // The lowest TLS version a server accepts. Nothing below 1.2 is offered (RFC 8996).

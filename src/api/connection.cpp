@@ -44,6 +44,9 @@ std::size_t connection::buffered_amount() const noexcept { return s_ ? s_->buffe
 bool connection::is_open() const noexcept { return s_ && s_->is_open(); }
 std::uint64_t connection::id() const noexcept { return s_ ? s_->id() : 0; }
 const std::string& connection::subprotocol() const noexcept { return s_ ? s_->subprotocol() : empty_string; }
+std::optional<core::deflate_agreement> connection::deflate() const noexcept {
+  return s_ ? s_->deflate() : std::nullopt;
+}
 const std::string& connection::target() const noexcept { return s_ ? s_->target() : empty_string; }
 const std::string& connection::remote_address() const noexcept {
   return s_ ? s_->remote_address() : empty_string;

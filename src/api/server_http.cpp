@@ -69,10 +69,12 @@ class server_http_owner final : public http::front_owner {
   void on_upgrade(http::front& f, const http::request& r, std::span<const std::byte> early) override {
     auto st = st_.lock();
     if (!st) return f.abort();
-    std::shared_ptr<const route_entry> route;
+    std::shared_ptr<const route_entry> route = st->find_route(path_of(r.target));
+    // The route's own limits if it has them (a fan-out room's small buffer), else the server's.
+    const session_options& limits = route && route->r.session ? *route->r.session : st->options.session;
     core::server_handshake_options hs;
+    hs.deflate = limits.deflate;
     hs.select_subprotocol = [&](const core::upgrade_request& req) -> std::string {
-      route = st->find_route(path_of(req.target));
       if (!route) return {};
       // The route's preference order decides among what the client offers.
       for (const auto& p : route->r.subprotocols) {
@@ -92,10 +94,9 @@ class server_http_owner final : public http::front_owner {
                                    core::escape_for_log(r.target));
       return f.respond_bytes(handshake.response());
     }
-    // The route's own limits if it has them (a fan-out room's small buffer), else the server's.
-    const session_options& limits = route->r.session ? *route->r.session : st->options.session;
-    auto ch = f.upgrade(runtime::channel_options{core::role::server, limits, runtime::channel_mode::push,
-                                                 st->message_budget});
+    runtime::channel_options co{core::role::server, limits, runtime::channel_mode::push, st->message_budget};
+    if (const auto& agreed = handshake.chosen().deflate) co.deflate = core::session_for(limits.deflate, *agreed);
+    auto ch = f.upgrade(co);
     auto s = std::make_shared<session>(ch);
     s->attach_server(st, route);
     st->add(s);

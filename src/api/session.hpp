@@ -41,6 +41,7 @@ class session final : public runtime::channel_events, public std::enable_shared_
   bool is_open() const noexcept { return ch_->is_open(); }
   std::uint64_t id() const noexcept { return ch_->id(); }
   const std::string& subprotocol() const noexcept { return ch_->subprotocol(); }
+  const std::optional<core::deflate_agreement>& deflate() const noexcept { return ch_->deflate(); }
   const std::string& target() const noexcept { return ch_->target(); }
   const std::string& remote_address() const noexcept { return ch_->remote_address(); }
   const core::header_list& request_headers() const noexcept { return ch_->request_headers(); }

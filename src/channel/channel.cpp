@@ -16,6 +16,17 @@ std::atomic<std::uint64_t> next_id{1};
 // below it, buffers stay while the connection is busy and trim() frees them once it is quiet.
 constexpr std::size_t keep_write_capacity = 1024 * 1024;
 
+core::connection_options connection_options_for(core::role role, const session_options& limits, channel_mode mode,
+                                                 std::optional<core::deflate_session> deflate) {
+  core::connection_options o;
+  o.endpoint_role = role;
+  o.max_message_size = limits.max_message_size;
+  o.assemble_messages = mode == channel_mode::push;
+  o.keep_output_capacity = keep_write_capacity;
+  o.deflate = std::move(deflate);
+  return o;
+}
+
 }  // namespace
 
 channel::channel(std::shared_ptr<asio::io_context> ctx, net::any_stream stream, const channel_options& options)
@@ -24,15 +35,14 @@ channel::channel(std::shared_ptr<asio::io_context> ctx, net::any_stream stream, 
       buffers_(net::loop_buffers::of(ctx_)),
       timers_(net::timer_queue::of(ctx_)),
       stream_(std::move(stream)),
-      ws_(core::connection_options{.endpoint_role = options.role,
-                                   .max_message_size = options.limits.max_message_size,
-                                   .assemble_messages = options.mode == channel_mode::push,
-                                   .keep_output_capacity = keep_write_capacity}),
+      ws_(connection_options_for(options.role, options.limits, options.mode, options.deflate)),
       limits_(options.limits),
       id_(next_id.fetch_add(1, std::memory_order_relaxed)),
       budget_(options.budget),
       keepalive_pong_(options.keepalive_pong) {
   if (options.mode == channel_mode::pull) pull_ = std::make_unique<pull_state>();
+  mode_ = options.mode;
+  if (options.deflate) deflate_ = options.deflate->agreement;
   remote_ = net::remote_address(stream_);
   net::set_no_delay(stream_);
   net::set_non_blocking(stream_);
@@ -83,6 +93,7 @@ void channel::start_client(std::shared_ptr<channel_events> events, core::client_
   events_ = std::move(events);
   started_ = timers_.now();
   target_ = request.target;
+  request.deflate = limits_.deflate;  // the offer, if enabled, and the check of the answer
   client_hs_ = std::make_unique<core::client_handshake>(std::move(request));
   if (client_hs_->done()) {  // the core refused the options: not one byte goes out
     failure_ = make_error_code(client_hs_->error());
@@ -112,6 +123,12 @@ void channel::on_response_bytes(std::span<std::byte> data) {
   }
   subprotocol_ = client_hs_->result().subprotocol;
   response_headers_ = client_hs_->response().headers;
+  if (const auto& agreed = client_hs_->result().deflate) {
+    // Nothing has been received or sent on this connection yet: it starts over with deflate on.
+    deflate_ = agreed;
+    ws_ = core::connection(connection_options_for(core::role::client, limits_, mode_,
+                                                  core::session_for(limits_.deflate, *agreed)));
+  }
   client_hs_.reset();
   become_open();
   if (phase_ == phase::open && used < data.size()) feed_early(data.subspan(used));

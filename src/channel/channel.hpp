@@ -38,6 +38,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -92,6 +93,9 @@ struct channel_options {
   // no dead-peer verdict. For pull-mode owners (WinHTTP), who hear the peer only while they read:
   // a ping's answer could sit unread for as long as the owner pleases.
   bool keepalive_pong = false;
+  // Server: permessage-deflate as its handshake agreed (a client negotiates its own, from
+  // limits.deflate, during start_client).
+  std::optional<core::deflate_session> deflate;
 };
 
 // What a pull read completes with: a piece of a message, the peer's close, or an error.
@@ -181,6 +185,8 @@ class channel final : public std::enable_shared_from_this<channel>, private net:
   std::uint64_t id() const noexcept { return id_; }
   // Fixed once open.
   const std::string& subprotocol() const noexcept { return subprotocol_; }
+  // permessage-deflate as negotiated (fixed once open); nullopt: not in use.
+  const std::optional<core::deflate_agreement>& deflate() const noexcept { return deflate_; }
   const std::string& target() const noexcept { return target_; }
   const std::string& remote_address() const noexcept { return remote_; }
   const core::header_list& request_headers() const noexcept { return request_headers_; }
@@ -323,6 +329,8 @@ class channel final : public std::enable_shared_from_this<channel>, private net:
   std::uint64_t flushes_ = 0;         // flushes started
 
   std::string subprotocol_;
+  std::optional<core::deflate_agreement> deflate_;
+  channel_mode mode_ = channel_mode::push;
   std::string target_;
   std::string remote_;
   core::header_list request_headers_;

@@ -137,6 +137,11 @@ std::string answer(const server_choice& c) {
 
 }  // namespace
 
+std::string describe(const deflate_agreement& a) {
+  server_choice c{a, a.server_max_window_bits < 15, a.client_max_window_bits < 15};
+  return answer(c);
+}
+
 errc parse_extension_element(std::string_view text, extension_element& out) {
   out = {};
   skip_ows(text);

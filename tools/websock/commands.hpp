@@ -15,6 +15,7 @@ struct serve_args {
   std::string static_dir;
   std::size_t threads = 0;
   std::string unix_path;
+  bool deflate = false;  // accept permessage-deflate offers
 };
 int serve(const serve_args& a);
 
@@ -27,6 +28,7 @@ struct connect_args {
   std::string ca_file;
   double ping_interval = 0;  // seconds; 0: off
   std::string proxy;
+  bool deflate = false;  // offer permessage-deflate
 };
 int connect(const connect_args& a);
 

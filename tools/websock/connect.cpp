@@ -95,6 +95,7 @@ int connect(const connect_args& a) {
   o.tls.ca_file = a.ca_file;
   o.proxy = a.proxy;
   o.session.ping_interval = std::chrono::milliseconds(static_cast<long long>(a.ping_interval * 1000));
+  o.session.deflate.enabled = a.deflate;
 
   outcome result;
   websock::client c(o);
@@ -135,7 +136,8 @@ int connect(const connect_args& a) {
                        websock::core::is_request_option_error(static_cast<websock::core::errc>(ec.value()));
     return usage ? 2 : 1;
   }
-  status("connected to " + a.url + (conn.subprotocol().empty() ? "" : ", subprotocol " + conn.subprotocol()));
+  status("connected to " + a.url + (conn.subprotocol().empty() ? "" : ", subprotocol " + conn.subprotocol()) +
+         (conn.deflate() ? ", " + websock::core::describe(*conn.deflate()) : ""));
 
   std::atomic<bool> stop{false};
   std::thread input([&] {

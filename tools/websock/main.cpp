@@ -22,6 +22,8 @@ int main(int argc, char** argv) {
   key->needs(cert);
   s->add_option("--static", serve.static_dir, "Serve files from this directory")->check(CLI::ExistingDirectory);
   s->add_option("--threads", serve.threads, "Worker threads (0: one per core)")->capture_default_str();
+  s->add_flag("--deflate", serve.deflate,
+              "Accept permessage-deflate (off by default: compression beside attacker-chosen data leaks secrets, CRIME/BREACH)");
   s->add_flag("-q,--quiet", quiet, "Errors only: no connection, request or warning lines");
   s->add_flag("-v,--verbose", verbose, "Also log every message");
   s->footer(
@@ -39,6 +41,7 @@ int main(int argc, char** argv) {
   c->add_option("--ca", conn.ca_file, "Trust the CAs in this PEM file");
   c->add_option("--ping-interval", conn.ping_interval, "Send keep-alive pings after this many idle seconds");
   c->add_option("--proxy", conn.proxy, "HTTP CONNECT proxy host:port");
+  c->add_flag("--deflate", conn.deflate, "Offer permessage-deflate");
 
   cli::bench_args bench;
   auto* b = app.add_subcommand("bench", "Load generator for any echo server: pipelined, verified, timed");

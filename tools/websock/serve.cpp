@@ -72,6 +72,7 @@ websock::handlers logged(websock::handlers h, log_limiter& limiter) {
   h.on_open = [open](websock::connection& c) {
     std::string line = "open " + describe(c);
     if (!c.subprotocol().empty()) line += " (" + escape_for_log(c.subprotocol()) + ")";
+    if (const auto d = c.deflate()) line += " " + websock::core::describe(*d);
     log(websock::log_level::info, line);
     if (open) open(c);
   };
@@ -94,6 +95,7 @@ int serve(const serve_args& a) {
   o.threads = a.threads;
   o.static_dir = a.static_dir;
   o.logger = [](websock::log_level level, std::string_view text) { log(level, text); };
+  o.session.deflate.enabled = a.deflate;
   if (!a.tls_cert.empty() || !a.tls_key.empty()) {
     if (a.tls_cert.empty() || a.tls_key.empty()) {
       std::fprintf(stderr, "websock: --tls-cert and --tls-key go together\n");

@@ -88,6 +88,10 @@ std::string deflate_offer(const deflate_options& options);
 // client_max_window_bits we did not offer, or a value missing. On success `out` is what both use.
 errc accept_deflate_response(std::string_view element, const deflate_options& options, deflate_agreement& out);
 
+// The agreement as one line for logs: "permessage-deflate" with its parameters that differ from
+// the defaults (takeover both ways, windows of 15 bits).
+std::string describe(const deflate_agreement& agreement);
+
 // ---- server ----
 // Takes the first of the client's offered elements (each "permessage-deflate; ..." or another
 // extension, which is skipped) that these options can honour, and returns the answer element;
