@@ -51,13 +51,13 @@ def run_test(main):
 # ------------------------------------------------------------------ the host
 
 class Host:
-    """`websock iis --module M... --port 0` on 127.0.0.1. Its log (stderr) goes to ours."""
+    """`websock iis --host 127.0.0.1 --port 0 --module M...`. Its log (stderr) goes to ours."""
 
     def __init__(self, websock, modules):
         need_file(websock, "the websock CLI", executable=True)
         for m in modules:
             need_file(m, "IIS module")
-        argv = [websock, "iis", "--port", "0"]
+        argv = [websock, "iis", "--host", "127.0.0.1", "--port", "0"]
         for m in modules:
             argv += ["--module", m]
         print("host: " + " ".join(argv), flush=True)
