@@ -18,13 +18,18 @@ namespace websock::net {
 class blocking_pool {
  public:
   explicit blocking_pool(std::size_t max_threads);
-  // Runs what is queued, then joins every thread.
+  // join().
   ~blocking_pool();
   blocking_pool(const blocking_pool&) = delete;
   blocking_pool& operator=(const blocking_pool&) = delete;
 
   // Queues `task` (FIFO). With every thread busy and max_threads reached it waits in the queue.
   void post(std::function<void()> task);
+  // Runs what is queued, then joins every thread; tasks posted afterwards never run (their
+  // captures go with the pool). Once it has returned, no task's captures are held by a pool
+  // thread: an owner that joins first may then let go of what the tasks shared with it, and
+  // is not left to be destroyed by one of the threads it would join. Not from a pool thread.
+  void join();
   // True on one of the pool's threads.
   bool on_pool_thread() const noexcept;
   std::size_t threads() const;

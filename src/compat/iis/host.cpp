@@ -148,6 +148,11 @@ host::host(host_options options) : st_(std::make_shared<state>(std::move(options
 
 host::~host() {
   stop();
+  // The pool's last tasks may still hold a request (and through it the state) for a moment
+  // after stop() saw the request go: joined here, none of them can be the one that destroys the
+  // state, whose pool would then join the thread it runs on (std::system_error, terminate).
+  // Terminate comes after, when no module code can run any more.
+  st_->pool->join();
   st_->modules.terminate();
 }
 

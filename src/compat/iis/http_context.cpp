@@ -274,8 +274,15 @@ void http_context::cleanup() {
     std::lock_guard lock(mu_);
     memory_.clear();
   }
-  // The timer belongs to the channel's loop: it goes there to be destroyed.
-  if (abandon_timer_) asio::post(ws_->channel().context(), [t = std::move(abandon_timer_)] {});
+  // The timer is used on the channel's loop only, and goes there to be destroyed. The pointer is
+  // taken under mu_: the connection may end at this very moment and on_connection_ended be
+  // setting it on the loop.
+  std::unique_ptr<asio::steady_timer> timer;
+  {
+    std::lock_guard lock(mu_);
+    timer = std::move(abandon_timer_);
+  }
+  if (timer) asio::post(ws_->channel().context(), [t = std::move(timer)] {});
   st_->remove_request(id_);
 }
 
@@ -385,30 +392,24 @@ HRESULT http_context::accept_upgrade() {
 }
 
 void http_context::on_connection_ended() {
-  std::shared_ptr<websocket_context> ws;
-  {
-    std::lock_guard lock(mu_);
-    connection_ended_ = true;
-    if (done_) return;
-    ws = ws_;
-  }
-  if (!ws) return;
+  std::unique_lock lock(mu_);
+  connection_ended_ = true;
+  if (done_ || !ws_) return;
   // The module should finish the request now (its outstanding operations have failed). If it
   // has not after the grace period, with nothing outstanding, the host does (and says so).
-  abandon_timer_ = std::make_unique<asio::steady_timer>(ws->channel().context());
-  watch_abandoned();
+  abandon_timer_ = std::make_unique<asio::steady_timer>(ws_->channel().context());
+  watch_abandoned(lock);
 }
 
-void http_context::watch_abandoned() {
+void http_context::watch_abandoned(std::unique_lock<std::mutex>&) {
   abandon_timer_->expires_after(st_->options.abandoned_request_grace);
   abandon_timer_->async_wait([weak = weak_from_this()](std::error_code ec) {
     auto self = weak.lock();
     if (ec || !self) return;
     std::unique_lock lock(self->mu_);
-    if (self->done_) return;
+    if (self->done_) return;  // and so cleanup may have taken the timer
     if (self->running_ || self->callbacks_running_ != 0 || !self->ws_->idle()) {
-      lock.unlock();
-      return self->watch_abandoned();  // still busy: look again later
+      return self->watch_abandoned(lock);  // still busy: look again later
     }
     self->pipeline_over_ = true;
     self->done_ = true;
