@@ -237,4 +237,9 @@ std::size_t host::live_requests() const {
   return st_->requests.size();
 }
 
+bool host::wait_live_requests(std::size_t n, std::chrono::milliseconds limit) const {
+  std::unique_lock lock(st_->mu);
+  return st_->changed.wait_for(lock, limit, [&] { return st_->requests.size() <= n; });
+}
+
 }  // namespace websock::iis
