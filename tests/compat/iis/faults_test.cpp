@@ -490,6 +490,14 @@ TEST(BadModule, NoRegisterModuleExport) {
   expect_refused(WEBSOCK_TEST_NO_ENTRY_MODULE, "does not export RegisterModule");
 }
 
+TEST(BadModule, RegisterModuleFails) {
+  expect_refused(WEBSOCK_TEST_FAILING_REGISTER_MODULE, "RegisterModule failed with 0x80070005");
+}
+
+TEST(BadModule, RegisterModuleSubscribesToNothing) {
+  expect_refused(WEBSOCK_TEST_SILENT_MODULE, "subscribed to no request notification");
+}
+
 // ---- 2b. The client answers the host's close after the request ended: the connection ends at
 // once (the server closes TCP first, RFC 6455 7.1.1), not when close_timeout runs out.
 TEST_F(Faults, AClientAnsweringTheHostsCloseAfterTheRequestEndedSeesTheConnectionEndAtOnce) {
