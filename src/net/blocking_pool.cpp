@@ -7,7 +7,9 @@ thread_local const blocking_pool* current_pool = nullptr;
 
 blocking_pool::blocking_pool(std::size_t max_threads) : max_threads_(max_threads < 1 ? 1 : max_threads) {}
 
-blocking_pool::~blocking_pool() {
+blocking_pool::~blocking_pool() { join(); }
+
+void blocking_pool::join() {
   std::vector<std::thread> threads;
   {
     std::lock_guard lock(mu_);

@@ -18,13 +18,16 @@ namespace websock::net {
 class blocking_pool {
  public:
   explicit blocking_pool(std::size_t max_threads);
-  // Runs what is queued, then joins every thread.
+  // join().
   ~blocking_pool();
   blocking_pool(const blocking_pool&) = delete;
   blocking_pool& operator=(const blocking_pool&) = delete;
 
   // Queues `task` (FIFO). With every thread busy and max_threads reached it waits in the queue.
   void post(std::function<void()> task);
+  // Runs what is queued (and what those tasks post), then joins every thread; not on a pool
+  // thread. Later posts are kept and never run. Once is enough; again does nothing.
+  void join();
   // True on one of the pool's threads.
   bool on_pool_thread() const noexcept;
   std::size_t threads() const;

@@ -148,6 +148,10 @@ host::host(host_options options) : st_(std::make_shared<state>(std::move(options
 
 host::~host() {
   stop();
+  // A pool task may still be finishing after its request's cleanup, holding the request and so
+  // the state: it ends here, before the factories go, and never drops the state's last reference
+  // on a pool thread (whose pool would then join itself).
+  st_->pool->join();
   st_->modules.terminate();
 }
 

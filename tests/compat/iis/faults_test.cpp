@@ -517,3 +517,22 @@ TEST_F(Faults, AClientAnsweringTheHostsCloseAfterTheRequestEndedSeesTheConnectio
       << "the host did not read the client's answer and waited for close_timeout";
   EXPECT_EQ(disposed.load(), 1);
 }
+
+// ---- The host goes right after a request's cleanup: the pool thread that ran the cleanup may
+// still be finishing its task (and hold the request, which holds the host's state). The host's
+// destructor must wait for it, not leave that thread to destroy the pool it runs on.
+TEST_F(Faults, TheHostCanGoRightAfterASynchronousModuleFinished) {
+  constexpr int rounds = 100;
+  for (int i = 0; i < rounds; ++i) {
+    module_script s;
+    s.execute = [](IHttpContext& ctx) {
+      (void)accept_upgrade(ctx);
+      return RQ_NOTIFICATION_FINISH_REQUEST;  // the whole request on one pool thread
+    };
+    s.dispose = [this] { ++disposed; };
+    test_host h(s);
+    websocket_client c = open_websocket(h.port());
+    ASSERT_TRUE(h.host().wait_live_requests(0, patience));
+  }
+  EXPECT_EQ(disposed.load(), rounds);
+}
