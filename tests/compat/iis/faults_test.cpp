@@ -15,6 +15,7 @@
 #include <string>
 #include <thread>
 #include <tuple>
+#include <vector>
 
 #include "module_harness.hpp"
 
@@ -41,7 +42,7 @@ void drop_client(websocket_client& c, vanish how) {
 // True once the server has ended the connection: whatever it had sent is read, then end of
 // stream or a reset. False if it stayed open for RawClient's read timeout (10 s).
 bool connection_ends(RawClient& c) {
-  static char chunk[1 << 16];
+  char chunk[1 << 16];
   for (;;) {
     const ssize_t got = ::recv(c.fd(), chunk, sizeof chunk, 0);
     if (got > 0) continue;
@@ -202,6 +203,7 @@ TEST_P(CancelRaces, WithThePeersDataTheReadCompletesOnceAndNoByteIsLost) {
   completions done;
   std::size_t callbacks = 0;  // the completions that said they would call back
   int data_first = 0, cancel_first = 0;
+  pending_read read;  // outlives the host: a read may still be outstanding if an assertion fails
   test_host h(accepting());
   handed_request r = open(h);
   ASSERT_NE(r.ws, nullptr);
@@ -209,7 +211,6 @@ TEST_P(CancelRaces, WithThePeersDataTheReadCompletesOnceAndNoByteIsLost) {
     const std::string text = "message " + std::to_string(i);
     op_result got;
     if (GetParam() == mode::async) {
-      pending_read read;
       const std::size_t before = done.count();
       ASSERT_EQ(read.start(*r.ws, completions::callback, &done), S_OK);
       ASSERT_TRUE(read.expected) << "nothing was sent yet: the read must pend";
@@ -291,9 +292,10 @@ TEST_F(Faults, CancelRacingTheRequestsEndCompletesTheReadAtMostOnceAndNeverAfter
     EXPECT_TRUE(cancel_returned.take());
     return RQ_NOTIFICATION_FINISH_REQUEST;
   };
+  std::vector<std::unique_ptr<racing_read>> races;  // outlive the host, whatever fails
   test_host h(s);
   for (int i = 0; i < rounds; ++i) {
-    racing_read race;
+    racing_read& race = *races.emplace_back(std::make_unique<racing_read>());
     current = &race;
     handed_request r = open(h);
     ASSERT_NE(r.ws, nullptr);
@@ -398,11 +400,11 @@ struct write_progress {
 TEST_P(CloseTcpConnection, WithAReadAndAWritePendingEachCompletesOnceWithOurDrop) {
   completions reads, writes;
   const std::string block(1 << 20, 'w');
+  pending_read read;  // outlives the host
   test_host h(accepting());
   handed_request r = open(h);
   ASSERT_NE(r.ws, nullptr);
   if (GetParam() == mode::async) {
-    pending_read read;
     ASSERT_EQ(read.start(*r.ws, completions::callback, &reads), S_OK);
     ASSERT_TRUE(read.expected);
     // The client reads nothing, so enough writes fill the socket buffers and one stays pending
