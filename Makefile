@@ -30,12 +30,14 @@ test-asan:
 
 # ThreadSanitizer run of the multi-threaded tests (label `threads`: the channel, the server and client over
 # loopback with several loops and sending threads, websocket.h handles shared between threads, the WinHTTP
-# face's callbacks from loop threads). Only the targets listed are built; `-L threads` runs only what was
-# built, because an unbuilt test binary leaves just an unlabelled <target>_NOT_BUILT placeholder.
+# face's callbacks from loop threads, the IIS host's module pool meeting its loops). Only the targets listed
+# are built; `-L threads` runs only what was built, because an unbuilt test binary leaves just an unlabelled
+# <target>_NOT_BUILT placeholder.
 test-tsan:
 	cmake --preset tsan >/dev/null
 	cmake --build --preset tsan --target api_test wsh_threads_test channel_test \
-	  winhttp_rules_test winhttp_async_stress_test winhttp_wine_scenarios_test
+	  winhttp_rules_test winhttp_async_stress_test winhttp_wine_scenarios_test \
+	  iis_rules_test iis_faults_test
 	ctest --preset tsan -L threads
 
 # Core micro-benchmarks (the bench preset builds them and the echo peers of bench/macro.sh).
