@@ -148,10 +148,6 @@ host::host(host_options options) : st_(std::make_shared<state>(std::move(options
 
 host::~host() {
   stop();
-  // A pool task may still be finishing after its request's cleanup, holding the request and so
-  // the state: it ends here, before the factories go, and never drops the state's last reference
-  // on a pool thread (whose pool would then join itself).
-  st_->pool->join();
   st_->modules.terminate();
 }
 
@@ -231,6 +227,11 @@ void host::stop() {
       st.log(std::to_string(st.requests.size()) + " request(s) still unfinished at stop");
     }
   }
+  // A pool task may still be finishing after its request's cleanup, holding the request (and so
+  // the state): it ends here, while the loops still run (the request's channel goes to its loop
+  // to be dropped), before the factories go, and never drops the state's last reference on a
+  // pool thread (whose pool would then join itself).
+  st.pool->join();
   st.loops->release();
   st.loops->stop();
   st.loops->join();

@@ -276,6 +276,9 @@ void http_context::cleanup() {
   }
   // The timer belongs to the channel's loop: it goes there to be destroyed.
   if (abandon_timer_) asio::post(ws_->channel().context(), [t = std::move(abandon_timer_)] {});
+  // The connection ends with the request (its 1001 went out when the pipeline ended), and its
+  // channel is finished before the request can go, on whatever thread drops it last.
+  if (ws_) ws_->release_connection();
   st_->remove_request(id_);
 }
 
