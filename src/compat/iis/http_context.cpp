@@ -275,7 +275,12 @@ void http_context::cleanup() {
     memory_.clear();
   }
   // The timer belongs to the channel's loop: it goes there to be destroyed.
-  if (abandon_timer_) asio::post(ws_->channel().context(), [t = std::move(abandon_timer_)] {});
+  std::unique_ptr<asio::steady_timer> timer;
+  {
+    std::lock_guard lock(mu_);
+    timer = std::move(abandon_timer_);
+  }
+  if (timer) asio::post(ws_->channel().context(), [t = std::move(timer)] {});
   // The connection ends with the request (its 1001 went out when the pipeline ended), and its
   // channel is finished before the request can go, on whatever thread drops it last.
   if (ws_) ws_->release_connection();
@@ -388,30 +393,25 @@ HRESULT http_context::accept_upgrade() {
 }
 
 void http_context::on_connection_ended() {
-  std::shared_ptr<websocket_context> ws;
-  {
-    std::lock_guard lock(mu_);
-    connection_ended_ = true;
-    if (done_) return;
-    ws = ws_;
-  }
-  if (!ws) return;
+  std::lock_guard lock(mu_);
+  connection_ended_ = true;
+  if (done_ || !ws_) return;
   // The module should finish the request now (its outstanding operations have failed). If it
-  // has not after the grace period, with nothing outstanding, the host does (and says so).
-  abandon_timer_ = std::make_unique<asio::steady_timer>(ws->channel().context());
-  watch_abandoned();
+  // has not after the grace period, with nothing outstanding, the host does (and says so). The
+  // timer lives on this loop; mu_ guards the pointer, which the cleanup takes on a pool thread.
+  abandon_timer_ = std::make_unique<asio::steady_timer>(ws_->channel().context());
+  watch_abandoned_locked();
 }
 
-void http_context::watch_abandoned() {
+void http_context::watch_abandoned_locked() {
   abandon_timer_->expires_after(st_->options.abandoned_request_grace);
   abandon_timer_->async_wait([weak = weak_from_this()](std::error_code ec) {
     auto self = weak.lock();
     if (ec || !self) return;
     std::unique_lock lock(self->mu_);
-    if (self->done_) return;
+    if (self->done_) return;  // the cleanup may have the timer already
     if (self->running_ || self->callbacks_running_ != 0 || !self->ws_->idle()) {
-      lock.unlock();
-      return self->watch_abandoned();  // still busy: look again later
+      return self->watch_abandoned_locked();  // still busy: look again later
     }
     self->pipeline_over_ = true;
     self->done_ = true;

@@ -182,8 +182,8 @@ class http_context final : public IHttpContext3, public std::enable_shared_from_
   void run(std::optional<REQUEST_NOTIFICATION_STATUS> resumed, std::optional<completion> completed);
   HRESULT post_completion(completion c);
   HRESULT accept_upgrade();
-  // Arms the abandoned-request check (on the channel's loop).
-  void watch_abandoned();
+  // Arms the abandoned-request check (on the channel's loop, mu_ held).
+  void watch_abandoned_locked();
   // Moves past the notification that returned `status`.
   void advance(REQUEST_NOTIFICATION_STATUS status);
   // True when (step_, module_) names a module to call, moving on to the next that does.
@@ -233,7 +233,7 @@ class http_context final : public IHttpContext3, public std::enable_shared_from_
   bool connection_ended_ = false;
   HRESULT error_status_ = S_OK;
   mutable std::wstring script_name_;
-  std::unique_ptr<asio::steady_timer> abandon_timer_;  // on the channel's loop
+  std::unique_ptr<asio::steady_timer> abandon_timer_;  // used on the channel's loop; the pointer under mu_
 };
 
 }  // namespace websock::iis
