@@ -166,6 +166,7 @@ void http_context::run(std::optional<REQUEST_NOTIFICATION_STATUS> resumed, std::
     } else {
       if (status) advance(*status);
       if (!seek()) break;
+      if (step_ >= log_step) end_websocket();  // RQ_LOG_REQUEST and RQ_END_REQUEST come after it
       CHttpModule* m = module_at(order_[module_]);
       if (!m) {
         response_.answer_instead(500, "module failed\n");
@@ -237,8 +238,18 @@ void http_context::end_pipeline() {
   finish_locked(lock);
 }
 
+void http_context::end_websocket() {
+  if (!ws_) return;
+  {
+    std::lock_guard lock(mu_);
+    if (ws_finished_) return;
+    ws_finished_ = true;  // completions from now on call no module back
+  }
+  ws_->request_ended();
+}
+
 void http_context::answer() {
-  if (ws_) return ws_->request_ended();
+  if (ws_) return end_websocket();
   std::shared_ptr<http::front> f;
   {
     std::lock_guard lock(mu_);
@@ -290,14 +301,14 @@ void http_context::cleanup() {
 void http_context::run_callback(std::function<void()> callback) {
   {
     std::lock_guard lock(mu_);
-    if (done_) return;
+    if (done_ || ws_finished_) return;
     ++callbacks_running_;  // holds the request's memory until the callback returns
   }
   st_->pool->post([self = shared_from_this(), callback = std::move(callback)] {
     bool run;
     {
       std::lock_guard lock(self->mu_);
-      run = !self->done_;
+      run = !self->done_ && !self->ws_finished_;
     }
     if (run) callback();
     std::unique_lock lock(self->mu_);

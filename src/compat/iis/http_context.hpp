@@ -193,6 +193,10 @@ class http_context final : public IHttpContext3, public std::enable_shared_from_
   // What a notification's PENDING meets: a completion or an indication that arrived meanwhile
   // (taken), or nothing (the request is suspended; false).
   bool take_resumption(std::optional<completion>& c, std::optional<REQUEST_NOTIFICATION_STATUS>& s);
+  // The request is finished (the handler notifications are over, or a module returned
+  // FINISH_REQUEST): its WebSocket ends (1001) and no completion calls a module back any more.
+  // On the pipeline's thread, once.
+  void end_websocket();
   void end_pipeline();
   void answer();
   void finish_locked(std::unique_lock<std::mutex>& lock);
@@ -231,6 +235,7 @@ class http_context final : public IHttpContext3, public std::enable_shared_from_
   unsigned callbacks_running_ = 0;
   bool cleaned_ = false;
   bool connection_ended_ = false;
+  bool ws_finished_ = false;                // end_websocket() ran
   HRESULT error_status_ = S_OK;
   mutable std::wstring script_name_;
   std::unique_ptr<asio::steady_timer> abandon_timer_;  // used on the channel's loop; the pointer under mu_
