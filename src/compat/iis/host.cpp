@@ -232,6 +232,9 @@ void host::stop() {
   // to be dropped), before the factories go, and never drops the state's last reference on a
   // pool thread (whose pool would then join itself).
   st.pool->join();
+  // What the cleanups queued on the loops (a dropped connection's last handlers, the listener's
+  // close) runs before they stop, or it would keep those connections and their loops alive.
+  st.loops->drain();
   st.loops->release();
   st.loops->stop();
   st.loops->join();
