@@ -191,6 +191,11 @@ void host::start() {
         }
         auto f = std::make_shared<http::front>(live->loops->share(ctx), std::move(s), http::front_options{},
                                                live->front_owner);
+        {
+          std::lock_guard lock(live->mu);
+          std::erase_if(live->fronts, [](const std::weak_ptr<http::front>& w) { return w.expired(); });
+          live->fronts.push_back(f);
+        }
         f->start();
       },
       ec);
@@ -209,13 +214,19 @@ std::uint16_t host::port() const noexcept { return st_->port; }
 void host::stop() {
   auto& st = *st_;
   std::vector<std::shared_ptr<http_context>> live;
+  std::vector<std::weak_ptr<http::front>> fronts;
   {
     std::lock_guard lock(st.mu);
     if (!st.started || st.stopping) return;
     st.stopping = true;
     for (auto& [id, r] : st.requests) live.push_back(r);
+    fronts.swap(st.fronts);
   }
   st.listener->close();
+  // Connections between requests go now (an upgraded front has handed its socket over already).
+  for (auto& w : fronts) {
+    if (auto f = w.lock()) f->abort();
+  }
   // Pending WebSocket operations end as cancelled (so modules finish their requests), HTTP
   // requests in progress lose their connection.
   for (auto& r : live) r->stop();
@@ -235,6 +246,7 @@ void host::stop() {
   // What the cleanups queued on the loops (a dropped connection's last handlers, the listener's
   // close) runs before they stop, or it would keep those connections and their loops alive.
   st.loops->drain();
+  st.loops->drain();  // and what those handlers queued (a closed socket's aborted operations)
   st.loops->release();
   st.loops->stop();
   st.loops->join();
