@@ -30,14 +30,15 @@ test-asan:
 
 # ThreadSanitizer run of the multi-threaded tests (label `threads`: the channel, the server and client over
 # loopback with several loops and sending threads, websocket.h handles shared between threads, the WinHTTP
-# face's callbacks from loop threads, `websock iis` running the example IIS modules). Only the targets listed
-# are built; `-L threads` runs only what was built, because an unbuilt test binary leaves just an unlabelled
-# <target>_NOT_BUILT placeholder (the IIS tests are scripts: their host and modules are listed here).
+# face's callbacks from loop threads, the IIS host's module pool meeting its loops and `websock iis` running
+# the example IIS modules). Only the targets listed are built; `-L threads` runs only what was built, because an
+# unbuilt test binary leaves just an unlabelled <target>_NOT_BUILT placeholder (the IIS example tests are
+# scripts: their host and modules are listed here).
 test-tsan:
 	cmake --preset tsan >/dev/null
 	cmake --build --preset tsan --target api_test wsh_threads_test channel_test \
 	  winhttp_rules_test winhttp_async_stress_test winhttp_wine_scenarios_test \
-	  iis_rules_test websock_cli echo_module sync_echo_module closes_first_module chat_module
+	  iis_rules_test iis_faults_test websock_cli echo_module sync_echo_module closes_first_module chat_module
 	ctest --preset tsan -L threads
 
 # Core micro-benchmarks (the bench preset builds them and the echo peers of bench/macro.sh).

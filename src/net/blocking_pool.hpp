@@ -25,10 +25,8 @@ class blocking_pool {
 
   // Queues `task` (FIFO). With every thread busy and max_threads reached it waits in the queue.
   void post(std::function<void()> task);
-  // Runs what is queued, then joins every thread; tasks posted afterwards never run (their
-  // captures go with the pool). Once it has returned, no task's captures are held by a pool
-  // thread: an owner that joins first may then let go of what the tasks shared with it, and
-  // is not left to be destroyed by one of the threads it would join. Not from a pool thread.
+  // Runs what is queued (and what those tasks post), then joins every thread; not on a pool
+  // thread. Later posts are kept and never run. Once is enough; again does nothing.
   void join();
   // True on one of the pool's threads.
   bool on_pool_thread() const noexcept;

@@ -1,6 +1,7 @@
 #include "net/workers.hpp"
 
 #include <algorithm>
+#include <future>
 
 namespace websock::net {
 
@@ -45,6 +46,17 @@ void workers::start() {
 
 void workers::release() noexcept {
   for (auto& g : guards_) g.reset();
+}
+
+void workers::drain() {
+  if (threads_.empty()) return;
+  std::vector<std::future<void>> ran;
+  for (auto& ctx : contexts_) {
+    auto done = std::make_shared<std::promise<void>>();
+    ran.push_back(done->get_future());
+    asio::post(*ctx, [done] { done->set_value(); });
+  }
+  for (auto& r : ran) r.wait();
 }
 
 void workers::stop() noexcept {

@@ -32,6 +32,10 @@ class workers {
   void start();
   // Lets the loops run out of work and return (no new work may be added after).
   void release() noexcept;
+  // Returns once every running loop has run what was queued on it before the call (a no-op
+  // posted to each comes last). Not on a loop thread. Before stop(): handlers stop() leaves
+  // queued are never run, and one holding a connection (which holds its loop) leaks them both.
+  void drain();
   // Stops the loops at once.
   void stop() noexcept;
   void join();

@@ -80,6 +80,9 @@ class host {
 
   // Requests begun and not yet cleaned up (for tests and diagnostics).
   std::size_t live_requests() const;
+  // Waits at most `limit` until no more than `n` requests are live; false if that did not happen.
+  // A request's cleanup is the last thing it does, so this is how one sees it end for good.
+  bool wait_live_requests(std::size_t n, std::chrono::milliseconds limit) const;
 
   struct state;
 

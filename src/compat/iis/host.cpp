@@ -196,6 +196,11 @@ void host::start() {
         }
         auto f = std::make_shared<http::front>(live->loops->share(ctx), std::move(s), http::front_options{},
                                                live->front_owner);
+        {
+          std::lock_guard lock(live->mu);
+          std::erase_if(live->fronts, [](const std::weak_ptr<http::front>& w) { return w.expired(); });
+          live->fronts.push_back(f);
+        }
         f->start();
       },
       ec);
@@ -214,13 +219,19 @@ std::uint16_t host::port() const noexcept { return st_->port; }
 void host::stop() {
   auto& st = *st_;
   std::vector<std::shared_ptr<http_context>> live;
+  std::vector<std::weak_ptr<http::front>> fronts;
   {
     std::lock_guard lock(st.mu);
     if (!st.started || st.stopping) return;
     st.stopping = true;
     for (auto& [id, r] : st.requests) live.push_back(r);
+    fronts.swap(st.fronts);
   }
   st.listener->close();
+  // Connections between requests go now (an upgraded front has handed its socket over already).
+  for (auto& w : fronts) {
+    if (auto f = w.lock()) f->abort();
+  }
   // Pending WebSocket operations end as cancelled (so modules finish their requests), HTTP
   // requests in progress lose their connection.
   for (auto& r : live) r->stop();
@@ -232,6 +243,15 @@ void host::stop() {
       st.log(std::to_string(st.requests.size()) + " request(s) still unfinished at stop");
     }
   }
+  // A pool task may still be finishing after its request's cleanup, holding the request (and so
+  // the state): it ends here, while the loops still run (the request's channel goes to its loop
+  // to be dropped), before the factories go, and never drops the state's last reference on a
+  // pool thread (whose pool would then join itself).
+  st.pool->join();
+  // What the cleanups queued on the loops (a dropped connection's last handlers, the listener's
+  // close) runs before they stop, or it would keep those connections and their loops alive.
+  st.loops->drain();
+  st.loops->drain();  // and what those handlers queued (a closed socket's aborted operations)
   st.loops->release();
   st.loops->stop();
   st.loops->join();
@@ -240,6 +260,11 @@ void host::stop() {
 std::size_t host::live_requests() const {
   std::lock_guard lock(st_->mu);
   return st_->requests.size();
+}
+
+bool host::wait_live_requests(std::size_t n, std::chrono::milliseconds limit) const {
+  std::unique_lock lock(st_->mu);
+  return st_->changed.wait_for(lock, limit, [&] { return st_->requests.size() <= n; });
 }
 
 }  // namespace websock::iis

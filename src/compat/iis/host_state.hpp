@@ -8,6 +8,7 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <vector>
 
 #include <httpserv.h>
 
@@ -58,6 +59,9 @@ struct host::state : std::enable_shared_from_this<host::state> {
   std::condition_variable changed;
   // Begun, not yet cleaned up: the host owns each request until then (modules hold raw pointers).
   std::map<std::uint64_t, std::shared_ptr<http_context>> requests;
+  // Every connection's front, so that stop can end the idle ones too (a front waiting for its next
+  // request holds its loop: left open at stop, both would leak). Expired ones are pruned.
+  std::vector<std::weak_ptr<http::front>> fronts;
   std::uint64_t next_request = 1;
   bool started = false;
   bool stopping = false;

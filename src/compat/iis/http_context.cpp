@@ -166,6 +166,7 @@ void http_context::run(std::optional<REQUEST_NOTIFICATION_STATUS> resumed, std::
     } else {
       if (status) advance(*status);
       if (!seek()) break;
+      if (step_ >= log_step) end_websocket();  // RQ_LOG_REQUEST and RQ_END_REQUEST come after it
       CHttpModule* m = module_at(order_[module_]);
       if (!m) {
         response_.answer_instead(500, "module failed\n");
@@ -237,8 +238,18 @@ void http_context::end_pipeline() {
   finish_locked(lock);
 }
 
+void http_context::end_websocket() {
+  if (!ws_) return;
+  {
+    std::lock_guard lock(mu_);
+    if (ws_finished_) return;
+    ws_finished_ = true;  // completions from now on call no module back
+  }
+  ws_->request_ended();
+}
+
 void http_context::answer() {
-  if (ws_) return ws_->request_ended();
+  if (ws_) return end_websocket();
   std::shared_ptr<http::front> f;
   {
     std::lock_guard lock(mu_);
@@ -274,29 +285,30 @@ void http_context::cleanup() {
     std::lock_guard lock(mu_);
     memory_.clear();
   }
-  // The timer is used on the channel's loop only, and goes there to be destroyed. The pointer is
-  // taken under mu_: the connection may end at this very moment and on_connection_ended be
-  // setting it on the loop.
+  // The timer belongs to the channel's loop: it goes there to be destroyed.
   std::unique_ptr<asio::steady_timer> timer;
   {
     std::lock_guard lock(mu_);
     timer = std::move(abandon_timer_);
   }
   if (timer) asio::post(ws_->channel().context(), [t = std::move(timer)] {});
+  // The connection ends with the request (its 1001 went out when the pipeline ended), and its
+  // channel is finished before the request can go, on whatever thread drops it last.
+  if (ws_) ws_->release_connection();
   st_->remove_request(id_);
 }
 
 void http_context::run_callback(std::function<void()> callback) {
   {
     std::lock_guard lock(mu_);
-    if (done_) return;
+    if (done_ || ws_finished_) return;
     ++callbacks_running_;  // holds the request's memory until the callback returns
   }
   st_->pool->post([self = shared_from_this(), callback = std::move(callback)] {
     bool run;
     {
       std::lock_guard lock(self->mu_);
-      run = !self->done_;
+      run = !self->done_ && !self->ws_finished_;
     }
     if (run) callback();
     std::unique_lock lock(self->mu_);
@@ -392,24 +404,25 @@ HRESULT http_context::accept_upgrade() {
 }
 
 void http_context::on_connection_ended() {
-  std::unique_lock lock(mu_);
+  std::lock_guard lock(mu_);
   connection_ended_ = true;
   if (done_ || !ws_) return;
   // The module should finish the request now (its outstanding operations have failed). If it
-  // has not after the grace period, with nothing outstanding, the host does (and says so).
+  // has not after the grace period, with nothing outstanding, the host does (and says so). The
+  // timer lives on this loop; mu_ guards the pointer, which the cleanup takes on a pool thread.
   abandon_timer_ = std::make_unique<asio::steady_timer>(ws_->channel().context());
-  watch_abandoned(lock);
+  watch_abandoned_locked();
 }
 
-void http_context::watch_abandoned(std::unique_lock<std::mutex>&) {
+void http_context::watch_abandoned_locked() {
   abandon_timer_->expires_after(st_->options.abandoned_request_grace);
   abandon_timer_->async_wait([weak = weak_from_this()](std::error_code ec) {
     auto self = weak.lock();
     if (ec || !self) return;
     std::unique_lock lock(self->mu_);
-    if (self->done_) return;  // and so cleanup may have taken the timer
+    if (self->done_) return;  // the cleanup may have the timer already
     if (self->running_ || self->callbacks_running_ != 0 || !self->ws_->idle()) {
-      return self->watch_abandoned(lock);  // still busy: look again later
+      return self->watch_abandoned_locked();  // still busy: look again later
     }
     self->pipeline_over_ = true;
     self->done_ = true;

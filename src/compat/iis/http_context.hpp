@@ -183,9 +183,8 @@ class http_context final : public IHttpContext3, public std::enable_shared_from_
   void run(std::optional<REQUEST_NOTIFICATION_STATUS> resumed, std::optional<completion> completed);
   HRESULT post_completion(completion c);
   HRESULT accept_upgrade();
-  // Arms the abandoned-request check (on the channel's loop, with mu_ held: cleanup takes the
-  // timer away under it once the request is done).
-  void watch_abandoned(std::unique_lock<std::mutex>& held);
+  // Arms the abandoned-request check (on the channel's loop, mu_ held).
+  void watch_abandoned_locked();
   // Moves past the notification that returned `status`.
   void advance(REQUEST_NOTIFICATION_STATUS status);
   // True when (step_, module_) names a module to call, moving on to the next that does.
@@ -195,6 +194,10 @@ class http_context final : public IHttpContext3, public std::enable_shared_from_
   // What a notification's PENDING meets: a completion or an indication that arrived meanwhile
   // (taken), or nothing (the request is suspended; false).
   bool take_resumption(std::optional<completion>& c, std::optional<REQUEST_NOTIFICATION_STATUS>& s);
+  // The request is finished (the handler notifications are over, or a module returned
+  // FINISH_REQUEST): its WebSocket ends (1001) and no completion calls a module back any more.
+  // On the pipeline's thread, once.
+  void end_websocket();
   void end_pipeline();
   void answer();
   void finish_locked(std::unique_lock<std::mutex>& lock);
@@ -234,6 +237,7 @@ class http_context final : public IHttpContext3, public std::enable_shared_from_
   unsigned callbacks_running_ = 0;
   bool cleaned_ = false;
   bool connection_ended_ = false;
+  bool ws_finished_ = false;                // end_websocket() ran
   HRESULT error_status_ = S_OK;
   mutable std::wstring script_name_;
   std::unique_ptr<asio::steady_timer> abandon_timer_;  // used on the channel's loop; the pointer under mu_

@@ -79,13 +79,14 @@ HRESULT registration::SetPriorityForGlobalNotification(DWORD notification, PCWST
 
 module_table::~module_table() { terminate(); }
 
-void module_table::add(std::wstring name, PFN_REGISTERMODULE entry, IHttpServer* server, void* library) {
+void module_table::add(std::wstring name, PFN_REGISTERMODULE entry, IHttpServer* server, void* library,
+                       const std::string& file) {
   auto m = std::make_unique<module_entry>();
   m->name = std::move(name);
   m->priorities.fill(priority::medium);
   m->library = library;
   m->info = std::make_unique<registration>(*m);
-  const std::string label = win32::to_utf8(m->name);
+  const std::string label = file.empty() ? win32::to_utf8(m->name) : file;
   if (!entry) throw host_error("module " + label + ": no RegisterModule entry point");
   const HRESULT hr = entry(7, m->info.get(), server);
   if (FAILED(hr)) throw host_error("module " + label + ": RegisterModule failed with " + hex(hr));
@@ -115,7 +116,7 @@ void module_table::load(const std::string& path, std::wstring name, IHttpServer*
     name = win32::to_wide(stem);
   }
   try {
-    add(std::move(name), entry, server, lib);
+    add(std::move(name), entry, server, lib, path);
   } catch (...) {
     dlclose(lib);
     throw;

@@ -58,8 +58,10 @@ class module_table {
   ~module_table();
 
   // Calls `entry` (RegisterModule) with a fresh registration; throws host_error when it fails or
-  // subscribes to no request notification.
-  void add(std::wstring name, PFN_REGISTERMODULE entry, IHttpServer* server, void* library = nullptr);
+  // subscribes to no request notification. The error names `file` (the shared object's path) if
+  // given, else the module's name.
+  void add(std::wstring name, PFN_REGISTERMODULE entry, IHttpServer* server, void* library = nullptr,
+           const std::string& file = {});
   // dlopen()s the file and adds its RegisterModule; throws host_error with dlerror()'s reason.
   void load(const std::string& path, std::wstring name, IHttpServer* server);
 

@@ -242,6 +242,10 @@ void websocket_context::stop() {
   ch_->abort();
 }
 
+void websocket_context::release_connection() {
+  ch_->run_on_loop_and_wait([this] { ch_->abort(); });  // on the loop, abort() finishes at once
+}
+
 bool websocket_context::idle() const {
   std::lock_guard lock(mu_);
   return !read_ && !write_;

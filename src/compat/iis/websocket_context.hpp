@@ -53,6 +53,10 @@ class websocket_context final : public IWebSocketContext, public std::enable_sha
   void request_ended();
   // Host stop: as CancelOutstandingIO, then the connection is dropped.
   void stop();
+  // The request's cleanup: the connection goes now, on its loop. A channel is its loop's alone
+  // (its timer slot lives in the loop's timer queue) until it is finished; the request, and so
+  // this object and the channel's last reference, may then go on any thread.
+  void release_connection();
   // No operation outstanding (for the cleanup of an abandoned request).
   bool idle() const;
 

@@ -50,11 +50,14 @@ using test_support::RawClient;
 // How long any wait of a test may take before it fails (nothing here takes more than a fraction).
 inline constexpr std::chrono::seconds patience{10};
 
-// What the test module does. Empty members: RQ_NOTIFICATION_CONTINUE (execute) and
-// RQ_NOTIFICATION_FINISH_REQUEST (async_completion).
+// What the test module does. Empty members: RQ_NOTIFICATION_CONTINUE (execute),
+// RQ_NOTIFICATION_FINISH_REQUEST (async_completion), nothing (dispose).
 struct module_script {
   std::function<REQUEST_NOTIFICATION_STATUS(IHttpContext&)> execute;
   std::function<REQUEST_NOTIFICATION_STATUS(IHttpContext&, IHttpCompletionInfo&)> async_completion;
+  // CHttpModule::Dispose, which the host calls when it cleans the request up (before the module
+  // object is deleted): a test counts cleanups with it.
+  std::function<void()> dispose;
 };
 
 // Values handed from one thread to another, in order; take() waits a bounded time.
@@ -200,6 +203,10 @@ class test_host {
     REQUEST_NOTIFICATION_STATUS OnEndRequest(IHttpContext*, IHttpEventProvider*) override {
       detail::request_ended();
       return RQ_NOTIFICATION_CONTINUE;
+    }
+    VOID Dispose() override {
+      if (detail::script->dispose) detail::script->dispose();
+      delete this;
     }
   };
   class factory final : public IHttpModuleFactory {
