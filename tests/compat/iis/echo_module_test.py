@@ -2,7 +2,10 @@
 """An echo module (examples/iis/echo_module.so, asynchronous, or sync_echo_module.so), loaded by
 `websock iis`, against Python websockets (a client nobody here wrote), in bounded time.
 
-    echo_module_test.py WEBSOCK_BINARY ECHO_MODULE_SO
+    echo_module_test.py WEBSOCK_BINARY ECHO_MODULE_SO [--tls]
+
+With --tls the host serves https:// and wss:// (--tls-cert/--tls-key: a throw-away CA and server
+certificate, made as the interop tests make theirs), and the client trusts that CA only.
 
 Checks: a text and a binary message come back unchanged (the binary one is larger than the
 modules' 4 KiB buffer, so it goes out as several fragments: rule 61's one read and one write
@@ -13,7 +16,9 @@ SIGTERM stops the host with status 0.
 """
 import asyncio
 import os
+import ssl
 import sys
+import tempfile
 import urllib.error
 import urllib.request
 
@@ -23,8 +28,8 @@ from iis_host import fail
 TIMEOUT = 10
 
 
-async def client(websockets, url):
-    async with websockets.connect(f"{url}/echo", compression=None, max_size=None) as ws:
+async def client(websockets, url, tls=None):
+    async with websockets.connect(f"{url}/echo", compression=None, max_size=None, ssl=tls) as ws:
         await ws.send("hello from python")
         if await asyncio.wait_for(ws.recv(), TIMEOUT) != "hello from python":
             fail("text echo differs")
@@ -42,9 +47,10 @@ async def client(websockets, url):
             fail(f"close answered with {ws.close_code}, expected the client's 4001")
 
 
-def plain_request_is_404(port):
+def plain_request_is_404(port, tls=None):
+    scheme = "https" if tls else "http"
     try:
-        urllib.request.urlopen(f"http://127.0.0.1:{port}/plain", timeout=TIMEOUT)
+        urllib.request.urlopen(f"{scheme}://127.0.0.1:{port}/plain", timeout=TIMEOUT, context=tls)
         fail("a plain request was answered 2xx")
     except urllib.error.HTTPError as e:
         if e.code != 404:
@@ -53,10 +59,21 @@ def plain_request_is_404(port):
 
 def main():
     websock, module = sys.argv[1], sys.argv[2]
+    use_tls = "--tls" in sys.argv[3:]
     websockets = iis_host.need_python_websockets()
-    with iis_host.Host(websock, [module]) as host:
-        iis_host.run_async(client(websockets, host.url), 30, "the Python client")
-        plain_request_is_404(host.port)
+    with tempfile.TemporaryDirectory() as d:
+        extra, tls = [], None
+        if use_tls:
+            sys.path.insert(0, os.path.join(iis_host.SOURCE_DIR, "tests", "interop"))
+            from run import make_certs  # one maker of test certificates for the tree
+            certs = make_certs(d)
+            extra = ["--tls-cert", certs["cert"], "--tls-key", certs["key"]]
+            tls = ssl.create_default_context(cafile=certs["ca"])
+        with iis_host.Host(websock, [module], extra) as host:
+            if use_tls and not host.url.startswith("wss://"):
+                fail(f"the host does not serve wss:// ({host.url})")
+            iis_host.run_async(client(websockets, host.url, tls), 30, "the Python client")
+            plain_request_is_404(host.port, tls)
 
 
 iis_host.run_test(main)

@@ -51,15 +51,17 @@ def run_test(main):
 # ------------------------------------------------------------------ the host
 
 class Host:
-    """`websock iis --host 127.0.0.1 --port 0 --module M...`. Its log (stderr) goes to ours."""
+    """`websock iis --host 127.0.0.1 --port 0 --module M... [extra...]` (extra: --tls-cert C
+    --tls-key K for https:// and wss://). Its log (stderr) goes to ours."""
 
-    def __init__(self, websock, modules):
+    def __init__(self, websock, modules, extra=()):
         need_file(websock, "the websock CLI", executable=True)
         for m in modules:
             need_file(m, "IIS module")
         argv = [websock, "iis", "--host", "127.0.0.1", "--port", "0"]
         for m in modules:
             argv += ["--module", m]
+        argv += list(extra)
         print("host: " + " ".join(argv), flush=True)
         self.proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, text=True, bufsize=1)
         first = []
@@ -75,14 +77,14 @@ class Host:
         threading.Thread(target=read_stdout, daemon=True).start()
         got.wait(START_TIMEOUT)
         # "websock iis: serving http://127.0.0.1:PORT/ (N modules)"
-        m = re.search(r"serving http://127\.0\.0\.1:(\d+)/", first[0]) if first else None
+        m = re.search(r"serving http(s?)://127\.0\.0\.1:(\d+)/", first[0]) if first else None
         if not m:
             self.kill()
             fail(f"websock iis did not say where it serves within {START_TIMEOUT}s "
                  f"(first line {first[0] if first else None!r}, exit status {self.proc.poll()})")
-        self.port = int(m.group(1))
+        self.port = int(m.group(2))
         self.stopped = False
-        self.url = f"ws://127.0.0.1:{self.port}"
+        self.url = f"ws{m.group(1)}://127.0.0.1:{self.port}"
 
     def kill(self):
         if self.proc.poll() is None:
