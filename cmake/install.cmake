@@ -26,7 +26,7 @@ install(FILES ${CMAKE_CURRENT_BINARY_DIR}/websock.pc DESTINATION ${CMAKE_INSTALL
 # (and websock::websock_wmain, the main() for wmain programs),
 # headers under include/websock/win (only on the path of those who ask for the compat faces), and
 # websock-compat.pc. With static libraries the .pc lists everything a C program needs to link
-# (the C++ runtime, libcrypto), so `pkg-config --cflags --libs websock-compat` is the whole flag set.
+# (the C++ runtime, libcrypto, zlib), so `pkg-config --cflags --libs websock-compat` is the whole flag set.
 if(TARGET websock_compat)
   install(TARGETS websock_compat websock_wmain websock_winhttp EXPORT websockTargets
     ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR}
@@ -34,7 +34,7 @@ if(TARGET websock_compat)
   install(DIRECTORY include/win/ DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}/websock/win)
   get_target_property(_websock_compat_type websock_compat TYPE)
   if(_websock_compat_type STREQUAL "STATIC_LIBRARY")
-    set(WEBSOCK_COMPAT_PC_REQUIRES "libcrypto")
+    set(WEBSOCK_COMPAT_PC_REQUIRES "libcrypto zlib")
     set(WEBSOCK_COMPAT_PC_LIBS "-lstdc++ -lm")
   else()
     set(WEBSOCK_COMPAT_PC_REQUIRES "")

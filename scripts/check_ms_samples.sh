@@ -16,7 +16,7 @@ out=$(mktemp -d)
 trap 'rm -rf "$out"; [[ -n "${echo_pid:-}" ]] && kill "$echo_pid" 2>/dev/null || true' EXIT
 libs=("$build/src/compat/libwebsock_wmain.a" "$build/src/compat/libwebsock_winhttp.a" "$build/src/http/libwebsock_http.a"
       "$build/src/channel/libwebsock_channel.a" "$build/src/net/libwebsock_net.a" "$build/src/compat/libwebsock_compat.a"
-      "$build/src/core/libwebsock_core.a" -lssl -lcrypto -lpthread)
+      "$build/src/core/libwebsock_core.a" -lssl -lcrypto -lz -lpthread)
 flags=(-std=c++20 -DUNICODE -D_UNICODE -Wno-unknown-pragmas -I"$root/include/win")
 
 echo "== websocket.h sample"
