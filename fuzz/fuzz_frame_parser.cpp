@@ -1,7 +1,10 @@
 // Fuzzes the receive side of websock::core::connection (and the send calls that interleave with
 // it) in both roles, assembled and streaming, with limits the input picks.
 //
-// Input: [flags] [limits] then records. A record's first byte L:
+// Input: [flags] [limits] [deflate, when flags has 0x80] then records. With 0x80 permessage-deflate
+// is negotiated; the deflate byte gives the agreement: bit 0 server_no_context_takeover, bit 1
+// client_no_context_takeover, bits 2-4 and 5-7 the server's and client's window bits (8 + n).
+// A record's first byte L:
 //   L < 0xF0   a chunk of the next L bytes handed to receive()
 //   L >= 0xF0  command L & 0x0F (a send, a drain of the outbox, transport_closed...), whose
 //              argument is the next length-prefixed record; see side::command()
@@ -10,7 +13,8 @@
 //  - every event is one of the documented kinds with consistent fields; error events carry a
 //    frame-layer errc and close_code_for(error); after an error the engine stays failed and ignores
 //    input; after a close frame input is ignored; consumed never exceeds the input; event none
-//    means everything was consumed; every event consumes at least one byte;
+//    means everything was consumed; every event consumes at least one byte (but for the inflated
+//    pieces of a compressed frame, handed out one step per call, and a failure found in them);
 //  - text messages are valid UTF-8, sizes respect the limits, ping events queue the matching pong;
 //  - split invariance: a second engine fed the same bytes coalesced between commands reports the
 //    same events, send results and output bytes;
@@ -75,8 +79,9 @@ errc known(errc e) {
 }
 
 bool is_frame_error(errc e) {
-  return static_cast<int>(e) >= static_cast<int>(errc::reserved_bits) &&
-         static_cast<int>(e) <= static_cast<int>(errc::invalid_close_reason);
+  return (static_cast<int>(e) >= static_cast<int>(errc::reserved_bits) &&
+          static_cast<int>(e) <= static_cast<int>(errc::invalid_close_reason)) ||
+         e == errc::invalid_compressed_data;
 }
 
 bool is_send_result(errc e) {
@@ -125,7 +130,10 @@ class side {
   // ---------------------------------------------------------------- receiving
   void feed(std::span<std::byte> in) {
     std::size_t calls = 0;
-    const std::size_t max_calls = in.size() + 2;  // every event consumes at least one byte
+    // Every event consumes at least one byte, but for inflated pieces: a full step each (16 KiB
+    // out of at least 16 bytes in), and one more per message.
+    const bool deflate = options_.deflate.has_value();
+    const std::size_t max_calls = deflate ? 2 * in.size() + 4 : in.size() + 2;
     for (;;) {
       const bool ignoring = conn_.failed() || conn_.close_received() || transport_closed_;
       const bool close_sent_before = conn_.close_sent();
@@ -142,7 +150,7 @@ class side {
         WEBSOCK_FUZZ_CHECK(r.consumed == size);
         break;
       }
-      WEBSOCK_FUZZ_CHECK(r.consumed > 0);
+      WEBSOCK_FUZZ_CHECK(r.consumed > 0 || (deflate && (r.ev.type == event_type::message || r.ev.type == event_type::error)));
     }
   }
 
@@ -537,6 +545,7 @@ void check_peer(const side& from) {
       from.options().endpoint_role == core::role::server ? core::role::client : core::role::server;
   options.random = random.source();
   options.max_message_size = ~std::uint64_t{0};
+  options.deflate = from.options().deflate;  // the same agreement, seen from the other end
   core::connection peer(options);
 
   bytes wire = from.wire();
@@ -577,7 +586,15 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   options.validate_utf8 = (flags & 0x10) == 0;
   options.accept_wrong_masking = (flags & 0x20) != 0;
   options.zero_mask_key = (flags & 0x40) != 0;
-  options.allowed_rsv = (flags & 0x80) ? core::rsv1_bit : 0;
+  if (flags & 0x80) {
+    const std::uint8_t d = input.take_byte();
+    core::deflate_session s;
+    s.agreement.server_no_context_takeover = (d & 0x01) != 0;
+    s.agreement.client_no_context_takeover = (d & 0x02) != 0;
+    s.agreement.server_max_window_bits = static_cast<std::uint8_t>(8 + ((d >> 2) & 0x07));
+    s.agreement.client_max_window_bits = static_cast<std::uint8_t>(8 + (d >> 5));
+    options.deflate = s;
+  }
   options.max_message_size = (limits & 0x0F) == 0 ? options.max_message_size : size_choices[limits & 0x0F];
   options.max_frame_size = (limits >> 4) == 0 ? options.max_frame_size : size_choices[limits >> 4];
 

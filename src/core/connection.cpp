@@ -177,15 +177,19 @@ event connection::inflate_data(std::span<const std::byte> in, bool ends_message)
     if (pieces) into.clear();
     const std::size_t at = into.size();
     const std::span<std::byte> room{into.extend(step), step};
-    const auto r = !src.empty() || !ends_message ? inflater_->inflate(src, room) : inflater_->end_message(room);
+    // The message's own bytes first; then the tail (whose consumption is the inflater's business).
+    const bool tail = src.empty() && ends_message;
+    const auto r = tail ? inflater_->end_message(room) : inflater_->inflate(src, room);
     into.truncate(at + r.produced);
-    src = src.subspan(r.consumed);
+    if (!tail) src = src.subspan(r.consumed);
     using st = detail::message_inflater::status;
-    if (r.st == st::bad_data) return fail(errc::invalid_compressed_data);
-    if (r.st == st::no_memory) return fail(errc::out_of_memory);
+    // What came out before a failure is judged first: the first fault in the stream's order wins,
+    // however the input was split.
     message_size_ += r.produced;
     if (message_size_ > options_.max_message_size) return fail(errc::message_too_large);
     if (text && !utf8_.feed({into.data() + at, r.produced})) return fail(errc::invalid_utf8);
+    if (r.st == st::bad_data) return fail(errc::invalid_compressed_data);
+    if (r.st == st::no_memory) return fail(errc::out_of_memory);
     const bool message_done = r.st == st::message_end;
     if (message_done) {
       if (text && !utf8_.complete()) return fail(errc::invalid_utf8);

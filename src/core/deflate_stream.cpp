@@ -81,13 +81,19 @@ bool message_inflater::start() noexcept {
 void message_inflater::release() noexcept {
   if (live_) inflateEnd(&zs_);
   live_ = false;
+  ended_ = false;
   tail_fed_ = 0;
 }
 
-message_inflater::result message_inflater::run(std::span<const std::byte> in, std::span<std::byte> room, bool tail) {
+message_inflater::result message_inflater::run(std::span<const std::byte> in, std::span<std::byte> room) {
   result r;
   if (!live_ && !start()) {
     r.st = status::no_memory;
+    return r;
+  }
+  if (ended_) {
+    // After a final block the message has no more deflate data: what follows is ignored.
+    r.consumed = in.size();
     return r;
   }
   zs_.next_in = in_ptr(in);
@@ -102,11 +108,10 @@ message_inflater::result message_inflater::run(std::span<const std::byte> in, st
     case Z_BUF_ERROR:  // no progress possible with this input and room: not an error
       break;
     case Z_STREAM_END:
-      // A block with BFINAL set: the message may end early; what follows in it is not deflate.
-      // The stream starts over for the next message.
+      // A block with BFINAL set (RFC 7692 7.2.3.5 allows it): the message's data ends here, and
+      // the stream starts over at its end (end_message), without the tail.
       r.consumed = in.size();
-      inflateReset(&zs_);
-      if (tail) tail_fed_ = flush_tail.size();
+      ended_ = true;
       break;
     case Z_MEM_ERROR:
       r.st = status::no_memory;
@@ -124,12 +129,21 @@ message_inflater::result message_inflater::run(std::span<const std::byte> in, st
 }
 
 message_inflater::result message_inflater::inflate(std::span<const std::byte> in, std::span<std::byte> room) {
-  return run(in, room, false);
+  return run(in, room);
 }
 
 message_inflater::result message_inflater::end_message(std::span<std::byte> room) {
+  if (ended_) {
+    // zlib reports the stream's end only once all its output is out: nothing is held.
+    ended_ = false;
+    tail_fed_ = 0;
+    inflateReset(&zs_);  // a final block ends the history too
+    result r;
+    r.st = status::message_end;
+    return r;
+  }
   const std::span<const std::byte> rest = std::span<const std::byte>(flush_tail).subspan(tail_fed_);
-  result r = run(rest, room, true);
+  result r = run(rest, room);
   if (r.st == status::bad_data || r.st == status::no_memory) return r;
   tail_fed_ = std::min(flush_tail.size(), tail_fed_ + r.consumed);
   if (r.st == status::room_full) return r;

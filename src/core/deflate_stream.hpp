@@ -82,10 +82,11 @@ class message_inflater {
 
  private:
   bool start() noexcept;
-  result run(std::span<const std::byte> in, std::span<std::byte> room, bool tail);
+  result run(std::span<const std::byte> in, std::span<std::byte> room);
 
   bool reset_each_message_;
   bool live_ = false;
+  bool ended_ = false;        // a block with BFINAL ended this message's stream
   std::size_t tail_fed_ = 0;  // bytes of the 4-byte tail given to zlib
   z_stream zs_{};
 };

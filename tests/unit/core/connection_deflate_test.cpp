@@ -120,6 +120,18 @@ TEST(Rfc7692_7_2_3, ReceivesTheRfcExamples) {
   for (const auto& e : events) EXPECT_EQ(e.kind, message_kind::text);
 }
 
+TEST(Rfc7692_7_2_3, AMessageEndingInAFinalBlockIsWholeAndTheNextStartsAfresh) {
+  // 7.2.3.5: "Hello" in a block with BFINAL set (f3, not f2), then an ordinary "Hello". A final
+  // block ends the message's data: the appended tail must not be inflated after it (it was, and
+  // left zlib in a stored block that swallowed the next message).
+  for (bool assemble : {true, false}) {
+    core::connection client(options(core::role::client, session(), assemble));
+    const auto events = feed(client, concat({from_hex("c1 07 f3 48 cd c9 c9 07 00"),
+                                             from_hex("c1 07 f2 48 cd c9 c9 07 00")}), 3);
+    EXPECT_EQ(messages_of(events), (std::vector<std::string>{"Hello", "Hello"})) << assemble;
+  }
+}
+
 TEST(Rfc7692_7_2_1, SendsHelloAsTheRfcShowsItWithTheTailDropped) {
   core::connection server(options(core::role::server, session()));
   ASSERT_EQ(server.send("Hello"), errc::ok);
