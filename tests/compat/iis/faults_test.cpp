@@ -66,38 +66,15 @@ struct pending_read {
 
 // The part every fault test shares: a module that accepts the upgrade and hands the request to
 // the test (which plays the module from then on), and a count of the host's cleanups.
-class Faults : public ::testing::Test {
+class Faults : public ::testing::Test, protected accepting_fixture {
  protected:
-  module_script accepting() {
-    module_script s;
-    s.execute = [this](IHttpContext& ctx) {
-      handed.put({&ctx, accept_upgrade(ctx)});
-      return RQ_NOTIFICATION_PENDING;
-    };
-    s.dispose = [this] { ++disposed; };
-    return s;
-  }
-  handed_request open(test_host& h) {
-    client = open_websocket(h.port());
-    EXPECT_NE(client.head.find(" 101 "), std::string::npos) << client.head;
-    auto r = handed.take();
-    EXPECT_TRUE(r && r->ws) << "the module got no WebSocket context";
-    return r ? *r : handed_request{};
-  }
   // The module finishes the request; the host runs RQ_END_REQUEST, then cleans up (Dispose).
   void finish_and_clean_up(test_host& h, handed_request& r, std::size_t ended_before = 0) {
     ASSERT_EQ(r.http->PostCompletion(0), S_OK);
     ASSERT_TRUE(h.wait_requests_ended(ended_before + 1));
     ASSERT_TRUE(h.host().wait_live_requests(0, patience));
   }
-
-  std::atomic<int> disposed{0};
-  mailbox<handed_request> handed;
-  websocket_client client;
 };
-
-// The two ways of calling the context, as gtest names them.
-std::string mode_name(mode m) { return m == mode::sync ? "Sync" : "Async"; }
 
 }  // namespace
 

@@ -27,6 +27,7 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
@@ -365,5 +366,36 @@ inline close_frame parse_close(const test_support::ServerFrame& f) {
   }
   return c;
 }
+
+// The two ways of calling the context, as gtest names them.
+inline std::string mode_name(mode m) { return m == mode::sync ? "Sync" : "Async"; }
+
+// What the rule and fault tests stand on: a module that accepts every upgrade and hands the
+// request to the test (which plays the module from then on and finishes it), the client that
+// opened it, and a count of the host's cleanups (Dispose).
+class accepting_fixture {
+ protected:
+  module_script accepting() {
+    module_script s;
+    s.execute = [this](IHttpContext& ctx) {
+      handed.put({&ctx, accept_upgrade(ctx)});
+      return RQ_NOTIFICATION_PENDING;
+    };
+    s.dispose = [this] { ++disposed; };
+    return s;
+  }
+  // The client connects and upgrades; the request the module handed over.
+  handed_request open(test_host& h) {
+    client = open_websocket(h.port());
+    EXPECT_NE(client.head.find(" 101 "), std::string::npos) << client.head;
+    auto r = handed.take();
+    EXPECT_TRUE(r && r->ws) << "the module got no WebSocket context";
+    return r ? *r : handed_request{};
+  }
+
+  std::atomic<int> disposed{0};
+  mailbox<handed_request> handed;
+  websocket_client client;
+};
 
 }  // namespace iis_test

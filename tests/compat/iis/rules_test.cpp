@@ -22,38 +22,18 @@ namespace {
 constexpr HRESULT cancelled = static_cast<HRESULT>(0x800703E3);
 constexpr HRESULT wrong_state = static_cast<HRESULT>(0x800710DD);
 
-class Rule : public ::testing::TestWithParam<mode> {
+class Rule : public ::testing::TestWithParam<mode>, protected accepting_fixture {
  protected:
   mode m() const { return GetParam(); }
   bool async() const { return GetParam() == mode::async; }
 
-  // A module that accepts every upgrade and hands the request to the test, which finishes it.
-  module_script accepting() {
-    module_script s;
-    s.execute = [this](IHttpContext& ctx) {
-      handed.put({&ctx, accept_upgrade(ctx)});
-      return RQ_NOTIFICATION_PENDING;
-    };
-    return s;
-  }
-  // Client connected and upgraded, request handed over.
-  handed_request open(test_host& h) {
-    client = open_websocket(h.port());
-    EXPECT_NE(client.head.find(" 101 "), std::string::npos) << client.head;
-    auto r = handed.take();
-    EXPECT_TRUE(r && r->ws) << "the module got no WebSocket context";
-    return r ? *r : handed_request{};
-  }
   void finish(test_host& h, handed_request& r) {
     ASSERT_EQ(r.http->PostCompletion(0), S_OK);
     ASSERT_TRUE(h.wait_requests_ended(1));
   }
-
-  mailbox<handed_request> handed;
-  websocket_client client;
 };
 
-std::string name_of(const ::testing::TestParamInfo<mode>& p) { return p.param == mode::sync ? "Sync" : "Async"; }
+std::string name_of(const ::testing::TestParamInfo<mode>& p) { return mode_name(p.param); }
 
 }  // namespace
 
