@@ -59,6 +59,11 @@ bool message_deflater::compress(std::span<const std::byte> in, bool last, byte_b
     if (out.size() - start_size >= flush_tail.size() &&
         std::memcmp(out.data() + out.size() - flush_tail.size(), flush_tail.data(), flush_tail.size()) == 0) {
       out.truncate(out.size() - flush_tail.size());
+    } else if (out.size() == start_size) {
+      // zlib writes nothing for a flush with no new input right after another flush. The stream
+      // is then at a byte boundary, and the peer's appended tail needs the header byte of an empty
+      // stored block before it: 00 (RFC 7692 7.2.3.6, the empty message).
+      *out.extend(1) = std::byte{0x00};
     }
     if (reset_each_message_) deflateReset(&zs_);
   }

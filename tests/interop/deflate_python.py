@@ -72,7 +72,7 @@ class Serve:
 def messages():
     rng = random.Random(7)
     out = []
-    for size in (16, 1024, 16 * 1024, 256 * 1024):
+    for size in (0, 1, 16, 1024, 16 * 1024, 256 * 1024):
         text = json.dumps([{"user": f"u{rng.randrange(50)}", "temp": rng.randrange(400), "ok": True}
                            for _ in range(size // 40 + 1)])[:size]
         out.append(text)

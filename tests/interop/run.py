@@ -107,11 +107,19 @@ def make_certs(d):
 class Server:
     """A child process that prints "PORT <n>" once it listens; its stdin is a pipe it watches."""
 
-    def __init__(self, name, argv, cwd=None, timeout=20, port_re=r"^PORT (\d+)$"):
+    def __init__(self, name, argv, cwd=None, timeout=20, port_re=r"^PORT (\d+)$", keep_stderr=False):
         self.name = name
         self.lines = []
-        self.proc = subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=None,
+        self.err_lines = []  # with keep_stderr: its log, echoed as it comes
+        self.proc = subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                     stderr=subprocess.PIPE if keep_stderr else None,
                                      cwd=cwd, text=True, bufsize=1)
+        if keep_stderr:
+            def pump_err():
+                for line in self.proc.stderr:
+                    self.err_lines.append(line.rstrip("\n"))
+                    print(f"{name}: {line}", end="", flush=True)
+            threading.Thread(target=pump_err, daemon=True).start()
         port = []
         got = threading.Event()
         echo = name == "websock serve"
@@ -177,6 +185,8 @@ def main():
     ap.add_argument("--timeout", type=float, default=150)
     ap.add_argument("--out", help="directory for artefacts (screenshots)")
     ap.add_argument("--strict-ui", action="store_true", help="chromium-demo: also check the page logs what it sent")
+    ap.add_argument("--deflate", action="store_true",
+                    help="chromium-demo: `websock serve --deflate`, and Chromium's connections must have negotiated it")
     a = ap.parse_args()
 
     tmp = tempfile.mkdtemp(prefix="websock-interop-")
@@ -233,7 +243,8 @@ def main():
             # stops it gracefully with exit status 0.
             stop_signal = signal.SIGTERM
             server = Server("websock serve", [a.websock, "serve", "--host", "127.0.0.1", "--port", "0",
-                                              *tls_server_args], port_re=r"serving https?://[^ ]*:(\d+)/")
+                                              *tls_server_args, *(["--deflate"] if a.deflate else [])],
+                            port_re=r"serving https?://[^ ]*:(\d+)/", keep_stderr=a.deflate)
             page = f"{'https' if certs else 'http'}://127.0.0.1:{server.port}/"
             env = dict(os.environ, WEBSOCK_INTEROP_PROFILE=os.path.join(tmp, "chromium-profile"))
             out = a.out or tmp
@@ -241,6 +252,12 @@ def main():
             rc = run_client([node, os.path.join(NODE_DIR, "browser.js"), "demo", page, out,
                              *(["--strict-ui"] if a.strict_ui else [])], a.timeout,
                             cwd=NODE_DIR, env=env)
+            if a.deflate and rc == 0:
+                # The server's open lines name what each connection negotiated (serve.cpp).
+                opened = [l for l in server.err_lines if re.search(r"\bopen #", l)]
+                if not opened or not all("permessage-deflate" in l for l in opened):
+                    print(f"run.py: Chromium's connections did not all negotiate deflate: {opened}", flush=True)
+                    rc = 1
         ok = rc == 0
     finally:
         if server is not None and not server.stop(stop_signal):

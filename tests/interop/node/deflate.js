@@ -51,7 +51,7 @@ function startServe() {
 
 function messages() {
   const out = [];
-  for (const size of [16, 1024, 16 * 1024, 256 * 1024]) {
+  for (const size of [0, 1, 16, 1024, 16 * 1024, 256 * 1024]) {
     let text = '';
     for (let i = 0; text.length < size; ++i) text += JSON.stringify({ user: `u${i % 50}`, temp: (i * 37) % 400, ok: true });
     out.push({ data: text.slice(0, size), binary: false });

@@ -132,6 +132,25 @@ TEST(Rfc7692_7_2_3, AMessageEndingInAFinalBlockIsWholeAndTheNextStartsAfresh) {
   }
 }
 
+TEST(Rfc7692_7_2_3, EmptyMessagesAreOneZeroByteEvenAfterAFlush) {
+  // 7.2.3.6: an empty message is "00". After an earlier message zlib writes nothing at all for the
+  // empty one, and an empty payload is not a deflate stream the peer can end (it sent one, and
+  // Python websockets and Chromium failed the connection).
+  core::connection server(options(core::role::server, session()));
+  ASSERT_EQ(server.send(""), errc::ok);
+  ASSERT_EQ(server.send("a"), errc::ok);
+  ASSERT_EQ(server.send(""), errc::ok);
+  ASSERT_EQ(server.send_fragment(message_kind::text, as_span("b"), false), errc::ok);
+  ASSERT_EQ(server.send_fragment(message_kind::text, as_span(""), true), errc::ok);
+  const bytes wire = take_output(server);
+  EXPECT_EQ(to_hex(bytes(wire.begin(), wire.begin() + 3)), "c1 01 00");
+  EXPECT_EQ(to_hex(bytes(wire.end() - 3, wire.end())), "80 01 00");
+  core::connection client(options(core::role::client, session()));
+  EXPECT_EQ(messages_of(feed(client, wire)), (std::vector<std::string>{"", "a", "", "b"}));
+  core::connection reader(options(core::role::client, session()));
+  EXPECT_EQ(messages_of(feed(reader, from_hex("c1 01 00"))), (std::vector<std::string>{""}));
+}
+
 TEST(Rfc7692_7_2_1, SendsHelloAsTheRfcShowsItWithTheTailDropped) {
   core::connection server(options(core::role::server, session()));
   ASSERT_EQ(server.send("Hello"), errc::ok);
