@@ -145,9 +145,9 @@ void connection::release_idle_memory() noexcept {
     const bool our_reset = server ? a.server_no_context_takeover : a.client_no_context_takeover;
     const bool peer_reset = server ? a.client_no_context_takeover : a.server_no_context_takeover;
     if (deflater_ && our_reset && !send_in_message_) deflater_->release();
-    if (peer_reset && !in_message_ && !inflate_pending_) {
+    // inflate_out_ stays (one step): a piece handed out may still be read from it.
+    if (inflater_ && peer_reset && !in_message_ && !inflate_pending_) {
       inflater_->release();
-      inflate_out_ = {};
       inflate_in_ = {};
     }
   }

@@ -37,23 +37,31 @@ void message_deflater::release() noexcept {
 bool message_deflater::compress(std::span<const std::byte> in, bool last, byte_buffer& out) {
   if (!live_ && !start()) return false;
   const std::size_t start_size = out.size();
-  zs_.next_in = in_ptr(in);
-  zs_.avail_in = static_cast<uInt>(in.size());
-  // A sync flush is complete once a call leaves output room unused.
-  const std::size_t step = std::clamp<std::size_t>(in.size() / 2 + 64, 256, 256u << 10);
+  // zlib counts input in uInt: a larger payload goes in slices, the flush after the last.
+  constexpr std::size_t slice = std::size_t{1} << 30;
+  const std::size_t step = std::clamp<std::size_t>(std::min(in.size(), slice) / 2 + 64, 256, 256u << 10);
   do {
-    const std::size_t before = out.size();
-    std::byte* room = out.extend(step);
-    zs_.next_out = reinterpret_cast<Bytef*>(room);
-    zs_.avail_out = static_cast<uInt>(step);
-    const int rc = deflate(&zs_, Z_SYNC_FLUSH);
-    out.truncate(before + (step - zs_.avail_out));
-    if (rc != Z_OK && rc != Z_BUF_ERROR) {
-      out.truncate(start_size);
-      release();
-      return false;
-    }
-  } while (zs_.avail_out == 0 || zs_.avail_in != 0);
+    const std::span<const std::byte> now = in.first(std::min(in.size(), slice));
+    in = in.subspan(now.size());
+    const int flush = in.empty() ? Z_SYNC_FLUSH : Z_NO_FLUSH;
+    zs_.next_in = in_ptr(now);
+    zs_.avail_in = static_cast<uInt>(now.size());
+    // A flush is complete once a call leaves output room unused (and, without one, once the
+    // slice is taken).
+    do {
+      const std::size_t before = out.size();
+      std::byte* room = out.extend(step);
+      zs_.next_out = reinterpret_cast<Bytef*>(room);
+      zs_.avail_out = static_cast<uInt>(step);
+      const int rc = deflate(&zs_, flush);
+      out.truncate(before + (step - zs_.avail_out));
+      if (rc != Z_OK && rc != Z_BUF_ERROR) {
+        out.truncate(start_size);
+        release();
+        return false;
+      }
+    } while (zs_.avail_out == 0 || zs_.avail_in != 0);
+  } while (!in.empty());
   if (last) {
     // The flush ends with exactly the tail; the peer puts it back.
     if (out.size() - start_size >= flush_tail.size() &&
@@ -152,8 +160,18 @@ message_inflater::result message_inflater::end_message(std::span<std::byte> room
   if (r.st == status::bad_data || r.st == status::no_memory) return r;
   tail_fed_ = std::min(flush_tail.size(), tail_fed_ + r.consumed);
   if (r.st == status::room_full) return r;
-  if (tail_fed_ < flush_tail.size()) {
-    r.st = status::bad_data;  // room left and the tail not taken: the stream is broken
+  if (ended_) {
+    // The tail itself completed a final block (a stored one whose length it supplied).
+    ended_ = false;
+    tail_fed_ = 0;
+    inflateReset(&zs_);
+    r.st = status::message_end;
+    return r;
+  }
+  // With the tail in, zlib must wait at a block boundary (data_type's 128: the next block's
+  // header). Anywhere else the message's data stopped inside a block: it does not inflate.
+  if (tail_fed_ < flush_tail.size() || (zs_.data_type & 128) == 0) {
+    r.st = status::bad_data;
     return r;
   }
   tail_fed_ = 0;
