@@ -52,18 +52,6 @@ bool connection_ends(RawClient& c) {
   }
 }
 
-// An asynchronous read the test starts itself (its buffer must outlive the operation).
-struct pending_read {
-  char buffer[64] = {};
-  DWORD size = sizeof buffer;
-  BOOL utf8 = FALSE, final_fragment = FALSE, close = FALSE, expected = FALSE;
-
-  HRESULT start(IWebSocketContext& ws, PFN_WEBSOCKET_COMPLETION callback, VOID* context) {
-    size = sizeof buffer;
-    return ws.ReadFragment(buffer, &size, TRUE, &utf8, &final_fragment, &close, callback, context, &expected);
-  }
-};
-
 // The part every fault test shares: a module that accepts the upgrade and hands the request to
 // the test (which plays the module from then on), and a count of the host's cleanups.
 class Faults : public ::testing::Test, protected accepting_fixture {

@@ -352,6 +352,18 @@ inline op_result send_close(IWebSocketContext& ws, mode m, completions& done, US
   return m == mode::sync ? (now.hr = hr, now) : detail::settle(hr, expected, now, done, before);
 }
 
+// An asynchronous read the test starts itself (its buffer must outlive the operation).
+struct pending_read {
+  char buffer[64] = {};
+  DWORD size = sizeof buffer;
+  BOOL utf8 = FALSE, final_fragment = FALSE, close = FALSE, expected = FALSE;
+
+  HRESULT start(IWebSocketContext& ws, PFN_WEBSOCKET_COMPLETION callback, VOID* context) {
+    size = sizeof buffer;
+    return ws.ReadFragment(buffer, &size, TRUE, &utf8, &final_fragment, &close, callback, context, &expected);
+  }
+};
+
 // A close frame's code and reason as a client reads them.
 struct close_frame {
   std::uint16_t code = 0;

@@ -436,13 +436,10 @@ TEST_P(Rule, R66_CancelOutstandingIoCompletesThePendingReadOnceWithCancelled) {
   completions done;
   test_host h(accepting());
   handed_request r = open(h);
+  pending_read read;  // outlives the host
   if (async()) {
-    char buffer[64];
-    DWORD cb = sizeof buffer;
-    BOOL utf8 = FALSE, fin = FALSE, close = FALSE, expected = FALSE;
-    ASSERT_EQ(r.ws->ReadFragment(buffer, &cb, TRUE, &utf8, &fin, &close, completions::callback, &done, &expected),
-              S_OK);
-    ASSERT_TRUE(expected);
+    ASSERT_EQ(read.start(*r.ws, completions::callback, &done), S_OK);
+    ASSERT_TRUE(read.expected);
     r.ws->CancelOutstandingIO();
     ASSERT_TRUE(done.wait_for(1));
     EXPECT_EQ(done.at(0).hr, cancelled);
@@ -474,13 +471,10 @@ TEST_P(Rule, R66_CancelOutstandingIoWithAReadAndAWritePendingCompletesEachOnce) 
   handed_request r = open(h);
   // The client reads nothing, so enough writes fill the socket buffers and one stays pending.
   const std::string block(1 << 20, 'w');
+  pending_read read;  // outlives the host
   if (async()) {
-    char buffer[64];
-    DWORD cb = sizeof buffer;
-    BOOL utf8 = FALSE, fin = FALSE, close = FALSE, expected = FALSE;
-    ASSERT_EQ(r.ws->ReadFragment(buffer, &cb, TRUE, &utf8, &fin, &close, completions::callback, &reads, &expected),
-              S_OK);
-    ASSERT_TRUE(expected);
+    ASSERT_EQ(read.start(*r.ws, completions::callback, &reads), S_OK);
+    ASSERT_TRUE(read.expected);
     // A write that pends may still complete while the kernel takes bytes; one that has not after
     // a second, with the client reading nothing, is stuck: no event says "the buffers are full".
     bool stuck = false;
@@ -532,6 +526,7 @@ TEST_P(Rule, R66_CancelOutstandingIoWithAReadAndAWritePendingCompletesEachOnce) 
 
 TEST(Rule66, R66_NoCallbackRunsAfterTheRequestHasFinished) {
   completions done;
+  pending_read read;  // outlives the host
   mailbox<handed_request> handed;
   module_script s;
   s.execute = [&](IHttpContext& ctx) {
@@ -543,12 +538,8 @@ TEST(Rule66, R66_NoCallbackRunsAfterTheRequestHasFinished) {
     websocket_client c = open_websocket(h.port());
     auto r = handed.take();
     ASSERT_TRUE(r && r->ws);
-    char buffer[64];
-    DWORD cb = sizeof buffer;
-    BOOL utf8 = FALSE, fin = FALSE, close = FALSE, expected = FALSE;
-    ASSERT_EQ(r->ws->ReadFragment(buffer, &cb, TRUE, &utf8, &fin, &close, completions::callback, &done, &expected),
-              S_OK);
-    ASSERT_TRUE(expected);
+    ASSERT_EQ(read.start(*r->ws, completions::callback, &done), S_OK);
+    ASSERT_TRUE(read.expected);
     // The request ends with the read pending; then the client talks, then closes.
     ASSERT_EQ(r->http->PostCompletion(0), S_OK);
     ASSERT_TRUE(h.wait_requests_ended(1));
