@@ -70,6 +70,11 @@ void channel::after_io() {
   // RFC 6455 7.1.1: once both closes crossed, the server closes TCP first.
   if (!writing_ && ws_.should_close_transport() && !transport_closing_) begin_transport_close();
   if (!reading_ && want_read()) read();
+  // zlib state of a direction without context takeover goes once the connection is quiet.
+  if (trim_at_ == clock::time_point{} && ws_.holds_releasable_deflate_memory()) {
+    trim_at_ = timers_.now() + trim_delay;
+    arm_timer();
+  }
 }
 
 }  // namespace websock::runtime

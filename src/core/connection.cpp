@@ -138,18 +138,41 @@ bool connection::try_whole_frame(std::span<std::byte> input, receive_result& out
   return true;
 }
 
+namespace {
+// Which directions drop their history between messages (RFC 7692 7.1.1), from our side.
+struct reset_directions {
+  bool ours = false;
+  bool peers = false;
+};
+reset_directions resets_of(const connection_options& o) noexcept {
+  if (!o.deflate) return {};
+  const bool server = o.endpoint_role == role::server;
+  const deflate_agreement& a = o.deflate->agreement;
+  return {server ? a.server_no_context_takeover : a.client_no_context_takeover,
+          server ? a.client_no_context_takeover : a.server_no_context_takeover};
+}
+}  // namespace
+
+// Between messages, a direction without takeover keeps nothing worth its memory.
+bool connection::deflater_releasable() const noexcept {
+  return deflater_ && resets_of(options_).ours && !send_in_message_;
+}
+
+bool connection::inflater_releasable() const noexcept {
+  return inflater_ && resets_of(options_).peers && !in_message_ && !inflate_pending_;
+}
+
+bool connection::holds_releasable_deflate_memory() const noexcept {
+  return (deflater_releasable() && deflater_->holds_memory()) ||
+         (inflater_releasable() && (inflater_->holds_memory() || inflate_in_.capacity() != 0));
+}
+
 void connection::release_idle_memory() noexcept {
-  if (options_.deflate) {
-    const bool server = options_.endpoint_role == role::server;
-    const deflate_agreement& a = options_.deflate->agreement;
-    const bool our_reset = server ? a.server_no_context_takeover : a.client_no_context_takeover;
-    const bool peer_reset = server ? a.client_no_context_takeover : a.server_no_context_takeover;
-    if (deflater_ && our_reset && !send_in_message_) deflater_->release();
-    // inflate_out_ stays (one step): a piece handed out may still be read from it.
-    if (inflater_ && peer_reset && !in_message_ && !inflate_pending_) {
-      inflater_->release();
-      inflate_in_ = {};
-    }
+  if (deflater_releasable()) deflater_->release();
+  // inflate_out_ stays (one step): a piece handed out may still be read from it.
+  if (inflater_releasable()) {
+    inflater_->release();
+    inflate_in_ = {};
   }
   if (!message_buf_.empty() && !assembled_pending_clear_) return;  // a message is being assembled
   assembled_pending_clear_ = false;

@@ -114,5 +114,46 @@ TEST(Memory, BusyConnectionsGiveTheirReadBufferBackWhenQuiet) {
 #endif
 }
 
+// RFC 7692 7.1.1: a direction without context takeover keeps no history between messages, so a
+// quiet connection gives its zlib state back (about 256 KiB to compress at the defaults) and
+// makes a fresh one for its next message. It did not before: nothing scheduled the trim.
+TEST(Memory, DeflateWithoutTakeoverGivesItsCompressorBackWhenQuiet) {
+  constexpr std::size_t n = 20;
+  auto clock = std::make_shared<manual_clock>();
+  server_options o{.threads = 1, .clock = clock};
+  o.session.deflate = {.enabled = true, .server_no_context_takeover = true, .client_no_context_takeover = true};
+  server srv(o);
+  srv.route("/echo", {.callbacks = {.on_message = [](connection& c, const message& m) { c.send(m.kind, m.data); }}});
+  srv.listen("127.0.0.1", 0);
+  srv.start();
+  std::string request = upgrade_request("/echo");
+  request.insert(request.size() - 2, "Sec-WebSocket-Extensions: permessage-deflate; client_max_window_bits\r\n");
+  // "hi" compressed on its own: RSV1, then ca c8 04 00 (the sync flush's 00 00 ff ff dropped).
+  const std::string compressed_echo{'\xc1', '\x04', '\xca', '\xc8', '\x04', '\x00'};
+  std::vector<std::optional<raw_socket>> sockets(n);
+  for (auto& s : sockets) {
+    s.emplace(srv.port());
+    ASSERT_TRUE(s->send(request));
+    const std::string head = s->read(5s, "\r\n\r\n");
+    ASSERT_NE(head.find("server_no_context_takeover"), std::string::npos) << head;
+    ASSERT_TRUE(s->send(hi_frame));
+    ASSERT_NE(s->read(5s, compressed_echo).find(compressed_echo), std::string::npos);
+  }
+  clock->advance(0s);  // the last writes' completions ran
+  const std::size_t busy = heap_in_use();
+  clock->advance(1500ms);  // quiet past the trim delay
+  clock->advance(0s);
+  const std::size_t quiet = heap_in_use();
+  // A fresh compressor: the same bytes again.
+  for (auto& s : sockets) {
+    ASSERT_TRUE(s->send(hi_frame));
+    ASSERT_NE(s->read(5s, compressed_echo).find(compressed_echo), std::string::npos);
+  }
+  std::printf("heap: busy %zu, quiet %zu\n", busy, quiet);
+#ifndef WEBSOCK_TEST_SANITIZED
+  EXPECT_LT(static_cast<double>(quiet), static_cast<double>(busy) - n * 128.0 * 1024) << "zlib state kept while quiet";
+#endif
+}
+
 }  // namespace
 }  // namespace websock::test

@@ -195,6 +195,9 @@ class connection {
   void release_idle_memory() noexcept;
   // True while zlib state is allocated for permessage-deflate (for memory tests and diagnostics).
   bool holds_deflate_memory() const noexcept;
+  // True while release_idle_memory() would free zlib state now (a direction without takeover,
+  // between messages): a runtime then schedules it for when the connection has gone quiet.
+  bool holds_releasable_deflate_memory() const noexcept;
   // Fails the connection from outside, as the receive rules fail it (7.1.7): queues the close
   // with close_code_for(e), ignores further input, and frees the message being assembled. Returns
   // the error event to report; type none if the connection had already failed.
@@ -205,6 +208,8 @@ class connection {
   }
 
  private:
+  bool deflater_releasable() const noexcept;
+  bool inflater_releasable() const noexcept;
   event fail(errc e);
   errc check_message_size() const noexcept;
   event control_frame_complete();
