@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # `websock bench` end to end: against `websock serve` (WebSocket) and against the plain TCP echo
 # peer (--raw) it must count echoes and report them as a table and as JSON; against a server that
-# corrupts its echoes it must notice and fail; against no server it must fail with one line.
+# corrupts its echoes it must notice and fail; against no server it must fail with one line; with
+# --deflate JSON text must shrink on the wire and a declining server must fail the run.
 set -euo pipefail
 ws=$1
 tcp_echo=$2
@@ -92,5 +93,52 @@ set -e
 grep -q 'FAILED' "$out/none.err" || fail "no reason given: $(cat "$out/none.err")"
 # 6. Bad arguments are refused before anything is opened.
 if "$ws" bench "wss://127.0.0.1:1/" -d 1 >/dev/null 2>&1; then fail "wss:// accepted"; fi
+if "$ws" bench "tcp://127.0.0.1:1" --raw --deflate -d 1 >/dev/null 2>&1; then fail "--raw --deflate accepted"; fi
+if "$ws" bench "ws://127.0.0.1:1/" --payload lorem -d 1 >/dev/null 2>&1; then fail "--payload lorem accepted"; fi
+if "$ws" serve --deflate --deflate-window-bits 7 >/dev/null 2>&1; then fail "serve accepted 7 window bits"; fi
+if "$ws" serve --deflate --deflate-memory-level 10 >/dev/null 2>&1; then fail "serve accepted memory level 10"; fi
 
-echo "websock bench: ws $messages echoes in 1 s; raw, corrupted-echo and no-server cases as expected"
+# 7. permessage-deflate (RFC 7692): JSON-like text through `websock serve --deflate` is echoed exactly and
+# crosses the wire in well under half its size; random bytes do not compress; a server that declines the
+# offer fails the run with its reason.
+"$ws" serve --port 0 --threads 1 -q --deflate >"$out/serve_deflate.out" 2>&1 &
+pids+=($!)
+dport=$(port_of "$out/serve_deflate.out")
+[ -n "$dport" ] || fail "serve --deflate printed no URL"
+for payload in json random; do
+  timeout 30 "$ws" bench "ws://127.0.0.1:$dport/echo" --deflate --payload $payload -c 4 -s 1024 -k 2 -d 1 --json \
+    >"$out/deflate_$payload.json" 2>"$out/deflate_$payload.err" \
+    || fail "bench --deflate --payload $payload exited $?: $(cat "$out/deflate_$payload.err")"
+  /usr/bin/python3 - "$out/deflate_$payload.json" $payload <<'PY' || fail "deflate $payload: $(cat "$out/deflate_$payload.json")"
+import json, sys
+r, payload = json.load(open(sys.argv[1])), sys.argv[2]
+assert r["deflate"] is True and r["payload"] == payload, r
+assert r["open"] == 4 and r["mismatches"] == 0 and r["errors"] == 0 and r["messages"] > 100, r
+ratio = r["wire_bytes"] / (r["messages"] * r["size"])
+# JSON compresses to a fraction; random bytes cost at least their size (deflate cannot shrink them).
+assert (ratio < 0.5) if payload == "json" else (ratio > 1.0), (payload, ratio)
+PY
+done
+# --deflate-min-size: 100-byte messages under a 1000-byte threshold go out as they are (RSV1 clear).
+"$ws" serve --port 0 --threads 1 -q --deflate --deflate-min-size 1000 >"$out/serve_min.out" 2>&1 &
+pids+=($!)
+mport=$(port_of "$out/serve_min.out")
+[ -n "$mport" ] || fail "serve --deflate-min-size printed no URL"
+timeout 30 "$ws" bench "ws://127.0.0.1:$mport/echo" --deflate --payload json -c 2 -s 100 -d 1 --json \
+  >"$out/min.json" 2>/dev/null || fail "bench against --deflate-min-size exited $?"
+/usr/bin/python3 - "$out/min.json" <<'PY' || fail "--deflate-min-size: $(cat "$out/min.json")"
+import json, sys
+r = json.load(open(sys.argv[1]))
+assert r["mismatches"] == 0 and r["errors"] == 0 and r["messages"] > 100, r
+# Each 100-byte echo arrives whole plus its 2-byte header: nothing was compressed (compressed, this
+# JSON takes well under half of that).
+assert r["wire_bytes"] >= r["messages"] * 102, (r["wire_bytes"], r["messages"])
+PY
+set +e
+timeout 30 "$ws" bench "ws://127.0.0.1:$port/echo" --deflate -c 1 -d 1 >/dev/null 2>"$out/declined.err"
+status=$?
+set -e
+[ "$status" != 0 ] || fail "bench --deflate against a server without it exited 0"
+grep -q 'declined permessage-deflate' "$out/declined.err" || fail "no reason given: $(cat "$out/declined.err")"
+
+echo "websock bench: ws $messages echoes in 1 s; raw, corrupted-echo, no-server and deflate cases as expected"

@@ -7,6 +7,8 @@ by default, in both roles.
 1. `websock serve --deflate` <- Python client: the answer names permessage-deflate, and JSON-like
    text, random binary (16 B to 256 KiB) and a fragmented message come back unchanged; the server's
    open line names the agreement.
+1b. `websock serve --deflate --deflate-no-context-takeover --deflate-window-bits 10`: the answer
+   asks both sides for no context takeover and 10-bit windows, and the same messages echo.
 2. `websock serve` (no --deflate) <- Python client: the offer is declined, messages still echo.
 3. Python server <- `websock connect --deflate`: "connected ..., permessage-deflate" and lines echo.
 Everything on 127.0.0.1, each wait bounded; prints "deflate_python.py: ok" or "... FAIL: why".
@@ -80,11 +82,14 @@ def messages():
     return out
 
 
-async def echo_client(port, expect_deflate):
+async def echo_client(port, expect_deflate, expect_params=()):
     async with websockets.connect(f"ws://127.0.0.1:{port}/echo", max_size=None) as ws:
         answer = ws.response_headers.get("Sec-WebSocket-Extensions", "")
         if expect_deflate != answer.startswith("permessage-deflate"):
             fail(f"Sec-WebSocket-Extensions answer {answer!r} (deflate expected: {expect_deflate})")
+        params = sorted(p.strip() for p in answer.split(";")[1:])
+        if expect_params and params != sorted(expect_params):
+            fail(f"Sec-WebSocket-Extensions answer {answer!r}, expected parameters {sorted(expect_params)}")
         for m in messages():
             await ws.send(m)
             got = await asyncio.wait_for(ws.recv(), 10)
@@ -131,6 +136,13 @@ def main():
             fail(f"the server's open line does not name the agreement: {on.log[-3:]}")
     finally:
         on.stop()
+    levers = Serve("--deflate", "--deflate-no-context-takeover", "--deflate-window-bits", "10")
+    try:
+        asyncio.run(asyncio.wait_for(echo_client(levers.port, True, (
+            "server_no_context_takeover", "client_no_context_takeover",
+            "server_max_window_bits=10", "client_max_window_bits=10")), 60))
+    finally:
+        levers.stop()
     off = Serve()
     try:
         asyncio.run(asyncio.wait_for(echo_client(off.port, False), 60))

@@ -3,6 +3,7 @@
 // everything before the clock starts, prints progress once a second and the result at the end.
 #include <chrono>
 #include <cstdio>
+#include <cstring>
 #include <fstream>
 #include <latch>
 #include <random>
@@ -84,6 +85,22 @@ double process_cpu_seconds(int pid) {
   return static_cast<double>(utime + stime) / static_cast<double>(sysconf(_SC_CLK_TCK));
 }
 
+// JSON-like text, as chat and telemetry send: the same keys over and over, values that change.
+std::vector<std::byte> json_pattern(std::size_t length) {
+  static const char* const names[] = {"ada", "grace", "linus", "ken", "barbara", "edsger", "donald", "margaret"};
+  std::mt19937_64 gen(20240601);
+  std::string s;
+  while (s.size() < length) {
+    s += "{\"seq\":" + std::to_string(gen() % 100000) + ",\"user\":\"" + names[gen() % 8] + "\",\"temp\":" +
+         std::to_string(gen() % 40) + "." + std::to_string(gen() % 10) + ",\"ok\":" + (gen() % 4 ? "true" : "false") +
+         ",\"tags\":[\"t" + std::to_string(gen() % 20) + "\"]},";
+  }
+  s.resize(length);
+  std::vector<std::byte> out(length);
+  std::memcpy(out.data(), s.data(), length);
+  return out;
+}
+
 double own_cpu_seconds() {
   rusage u{};
   getrusage(RUSAGE_SELF, &u);
@@ -117,9 +134,28 @@ int bench(const bench_args& a) {
     std::fprintf(stderr, "websock bench: --raw needs --size of at least 1\n");
     return 2;
   }
-  std::vector<std::byte> pattern(a.size + 256);
-  std::mt19937_64 gen(20240601);
-  for (auto& b : pattern) b = static_cast<std::byte>(gen());
+  if (a.raw && a.deflate) {
+    std::fprintf(stderr, "websock bench: --deflate needs WebSocket, not --raw\n");
+    return 2;
+  }
+  spec.deflate = a.deflate;
+  spec.text = a.payload == "json";
+  std::vector<std::byte> pattern;
+  if (spec.text) {
+    // Long enough that a 32 KiB window holds at most half of it, walked with a large stride.
+    pattern = json_pattern(std::max<std::size_t>(a.size * 17, 64u << 10) + a.size);
+    spec.stride = 40503;
+  } else if (a.deflate && a.size != 0) {
+    // Slices side by side that come round again only after 64 KiB (twice the largest window).
+    spec.stride = a.size;
+    pattern.resize(a.size * (1 + std::max<std::size_t>(2, ((64u << 10) + a.size - 1) / a.size)));
+  } else {
+    pattern.resize(a.size + 256);
+  }
+  if (!spec.text) {
+    std::mt19937_64 gen(20240601);
+    for (auto& b : pattern) b = static_cast<std::byte>(gen());
+  }
   spec.pattern = pattern;
 
   const std::size_t threads = std::max<std::size_t>(1, std::min(a.threads, a.connections));
@@ -140,7 +176,7 @@ int bench(const bench_args& a) {
       open_counts[t] = workers[t]->open();
       opened.count_down();
       go.wait();
-      workers[t]->run(until);
+      workers[t]->run(until, std::chrono::duration<double>(a.hold));
     });
   }
   opened.wait();
@@ -171,12 +207,15 @@ int bench(const bench_args& a) {
   s.open = open;
   s.size = a.size;
   s.inflight = a.inflight;
+  s.deflate = a.deflate;
+  s.payload = a.payload;
   s.threads = threads;
   s.seconds = std::chrono::duration<double>(until - start).count();
   for (auto& w : workers) {
     const auto& r = w->result();
     s.total.messages += r.messages;
     s.total.bytes += r.bytes;
+    s.total.wire_bytes += r.wire_bytes;
     s.total.mismatches += r.mismatches;
     s.total.errors += r.errors;
     s.total.latency.merge(r.latency);

@@ -10,6 +10,7 @@
 #include <cstdio>
 #include <cstring>
 #include <optional>
+#include <thread>
 #include <vector>
 
 #include "websock/core/connection.hpp"
@@ -92,7 +93,8 @@ struct load_worker::impl::conn {
       if (ec) return fail("connect: " + ec.message());
       sock.set_option(tcp::no_delay(true));
       if (worker.spec.raw) return ready();
-      hs.emplace(core::client_handshake_options{.host = worker.spec.host_header, .target = worker.spec.target});
+      hs.emplace(core::client_handshake_options{
+          .host = worker.spec.host_header, .target = worker.spec.target, .deflate = deflate_offer()});
       request = hs->request();
       asio::async_write(sock, asio::buffer(request), [this](std::error_code e, std::size_t) {
         if (e) return fail("handshake write: " + e.message());
@@ -111,11 +113,14 @@ struct load_worker::impl::conn {
                     core::make_error_code(hs->error()).message() + ")");
       }
       if (head != n) return fail("server sent frames before any message");
+      const auto& agreed = hs->result().deflate;
+      if (worker.spec.deflate && !agreed) return fail("the server declined permessage-deflate");
       core::connection_options o;
       o.endpoint_role = core::role::client;
       o.assemble_messages = false;  // verify pieces as they arrive, no copy of large echoes
-      o.validate_utf8 = false;      // binary messages only
+      o.validate_utf8 = false;      // the echo is compared byte for byte anyway
       o.random = core::random_source{xorshift_fill, &rng};
+      if (agreed) o.deflate = core::session_for(deflate_offer(), *agreed);
       ws.emplace(o);
       hs.reset();
       ready();
@@ -123,6 +128,8 @@ struct load_worker::impl::conn {
   }
 
   void ready() { ++worker.opened; }
+
+  core::deflate_options deflate_offer() const { return {.enabled = worker.spec.deflate}; }
 
   void fail(const std::string& what) {
     if (dead) return;
@@ -143,11 +150,11 @@ struct load_worker::impl::conn {
   void send_one(std::uint64_t t) {
     const auto& s = worker.spec;
     sent_at[sent % sent_at.size()] = t;
-    const auto payload = s.pattern.subspan(sent % 256, s.size);
+    const auto payload = s.pattern.subspan(s.offset(sent), s.size);
     ++sent;
     if (!ws) {
       out.append(payload.data(), payload.size());
-    } else if (ws->send(core::message_kind::binary, payload) != core::errc::ok) {
+    } else if (ws->send(s.text ? core::message_kind::text : core::message_kind::binary, payload) != core::errc::ok) {
       fail("send refused by the engine");
     }
   }
@@ -176,6 +183,7 @@ struct load_worker::impl::conn {
       if (ec) return fail(ec == asio::error::eof ? std::string("closed by the server") : "read: " + ec.message());
       if (dead) return;
       const std::uint64_t t = now_ns();
+      worker.result.wire_bytes += n;
       std::span<std::byte> in(read_buf.data(), n);
       if (ws) {
         receive_frames(in, t);
@@ -216,7 +224,7 @@ struct load_worker::impl::conn {
 
   void piece(std::span<const std::byte> data, bool last, std::uint64_t t) {
     const auto& s = worker.spec;
-    const std::byte* expected = s.pattern.data() + received % 256 + recv_off;
+    const std::byte* expected = s.pattern.data() + s.offset(received) + recv_off;
     if (recv_off + data.size() > s.size || std::memcmp(data.data(), expected, data.size()) != 0 ||
         (last && recv_off + data.size() != s.size)) {
       return mismatch();
@@ -265,7 +273,7 @@ std::size_t load_worker::open() {
   return w.opened;
 }
 
-void load_worker::run(std::chrono::steady_clock::time_point until) {
+void load_worker::run(std::chrono::steady_clock::time_point until, std::chrono::duration<double> hold) {
   auto& w = *impl_;
   const std::uint64_t t = now_ns();
   for (auto& c : w.conns) c->start(t);
@@ -285,6 +293,7 @@ void load_worker::run(std::chrono::steady_clock::time_point until) {
   publish({});
   w.ctx.run();
   progress_.store(w.result.messages, std::memory_order_relaxed);
+  if (hold.count() > 0) std::this_thread::sleep_for(hold);
   for (auto& c : w.conns) {
     std::error_code ignored;
     c->sock.close(ignored);

@@ -15,6 +15,8 @@ struct bench_summary {
   std::size_t open = 0;         // opened
   std::size_t size = 0;
   std::size_t inflight = 0;
+  bool deflate = false;
+  std::string payload;          // random | json
   std::size_t threads = 0;
   double seconds = 0;           // measured time
   load_result total;            // all workers merged

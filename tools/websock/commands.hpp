@@ -16,6 +16,12 @@ struct serve_args {
   std::size_t threads = 0;
   std::string unix_path;
   bool deflate = false;  // accept permessage-deflate offers
+  // Its levers (deflate_options): ask both sides to compress each message alone (an idle
+  // connection then holds no zlib state), cap both windows, zlib's memLevel.
+  bool deflate_no_context_takeover = false;
+  int deflate_window_bits = 15;
+  int deflate_memory_level = 8;
+  std::size_t deflate_min_size = 0;  // shorter messages go out uncompressed
 };
 int serve(const serve_args& a);
 
@@ -53,6 +59,9 @@ struct bench_args {
   bool json = false;
   bool raw = false;            // plain TCP echo, no WebSocket
   int pid = 0;                 // server process whose CPU time to report
+  bool deflate = false;        // offer permessage-deflate; a server that declines it fails the run
+  std::string payload = "random";  // random: incompressible binary; json: JSON-like text
+  double hold = 0;             // seconds to stay connected, sending nothing, after the run (memory)
 };
 int bench(const bench_args& a);
 

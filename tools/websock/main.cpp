@@ -24,6 +24,17 @@ int main(int argc, char** argv) {
   s->add_option("--threads", serve.threads, "Worker threads (0: one per core)")->capture_default_str();
   s->add_flag("--deflate", serve.deflate,
               "Accept permessage-deflate (off by default: compression beside attacker-chosen data leaks secrets, CRIME/BREACH)");
+  s->add_flag("--deflate-no-context-takeover", serve.deflate_no_context_takeover,
+              "With --deflate: both sides compress each message alone (less memory per idle connection, less compression)");
+  s->add_option("--deflate-window-bits", serve.deflate_window_bits, "With --deflate: largest LZ77 window, 8..15 bits")
+      ->capture_default_str()
+      ->check(CLI::Range(8, 15));
+  s->add_option("--deflate-memory-level", serve.deflate_memory_level, "With --deflate: zlib memLevel, 1..9")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 9));
+  s->add_option("--deflate-min-size", serve.deflate_min_size,
+                "With --deflate: send messages shorter than this many bytes uncompressed")
+      ->capture_default_str();
   s->add_flag("-q,--quiet", quiet, "Errors only: no connection, request or warning lines");
   s->add_flag("-v,--verbose", verbose, "Also log every message");
   s->footer(
@@ -54,6 +65,13 @@ int main(int argc, char** argv) {
   b->add_flag("--json", bench.json, "Print one JSON object instead of the table");
   b->add_flag("--raw", bench.raw, "Plain TCP echo, no WebSocket");
   b->add_option("--pid", bench.pid, "Also report this server process's CPU time per message");
+  b->add_flag("--deflate", bench.deflate, "Offer permessage-deflate; fail if the server declines it");
+  b->add_option("--payload", bench.payload, "random (binary, incompressible) or json (text that compresses as JSON does)")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"random", "json"}));
+  b->add_option("--hold", bench.hold, "Seconds to stay connected and silent after the run (to read idle memory)")
+      ->capture_default_str()
+      ->check(CLI::NonNegativeNumber);
 
   cli::iis_args iis;
   auto* i = app.add_subcommand("iis", "Host native IIS WebSocket modules (shared objects exporting RegisterModule)");

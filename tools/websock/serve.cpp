@@ -96,6 +96,12 @@ int serve(const serve_args& a) {
   o.static_dir = a.static_dir;
   o.logger = [](websock::log_level level, std::string_view text) { log(level, text); };
   o.session.deflate.enabled = a.deflate;
+  o.session.deflate.server_no_context_takeover = a.deflate_no_context_takeover;
+  o.session.deflate.client_no_context_takeover = a.deflate_no_context_takeover;
+  o.session.deflate.server_max_window_bits = static_cast<std::uint8_t>(a.deflate_window_bits);
+  o.session.deflate.client_max_window_bits = static_cast<std::uint8_t>(a.deflate_window_bits);
+  o.session.deflate.memory_level = a.deflate_memory_level;
+  o.session.deflate.min_compress_size = a.deflate_min_size;
   if (!a.tls_cert.empty() || !a.tls_key.empty()) {
     if (a.tls_cert.empty() || a.tls_key.empty()) {
       std::fprintf(stderr, "websock: --tls-cert and --tls-key go together\n");
