@@ -106,7 +106,7 @@ pids+=($!)
 dport=$(port_of "$out/serve_deflate.out")
 [ -n "$dport" ] || fail "serve --deflate printed no URL"
 for payload in json random; do
-  timeout 30 "$ws" bench "ws://127.0.0.1:$dport/echo" --deflate --payload $payload -c 4 -s 1024 -k 2 -d 1 --json \
+  timeout 30 "$ws" bench "ws://127.0.0.1:$dport/echo" --deflate --payload $payload -c 4 -s 1024 -k 1 -d 1 --json \
     >"$out/deflate_$payload.json" 2>"$out/deflate_$payload.err" \
     || fail "bench --deflate --payload $payload exited $?: $(cat "$out/deflate_$payload.err")"
   /usr/bin/python3 - "$out/deflate_$payload.json" $payload <<'PY' || fail "deflate $payload: $(cat "$out/deflate_$payload.json")"

@@ -197,7 +197,9 @@ struct load_worker::impl::conn {
   }
 
   void receive_frames(std::span<std::byte> in, std::uint64_t t) {
-    while (!in.empty() && !dead) {
+    // Until the engine has nothing more: with deflate it may hold inflated bytes after taking all
+    // of the input, and hands them out on the next call (the last piece of a message among them).
+    while (!dead) {
       const auto r = ws->receive(in);
       in = in.subspan(r.consumed);
       switch (r.ev.type) {
