@@ -180,7 +180,7 @@ void bomb_in_child(bool assemble, std::size_t max_message, Judge ok) {
 // much more than the limit (the buffer doubles once past it), whatever the frame could become.
 TEST(Rfc7692_8_1_PeakMemory, AWholeMessageLimitOfOneMebibyteFailsWith1009AndTheProcessStaysSmall) {
   const std::size_t bound_kib = (under_asan ? 32 : 8) * 1024;
-  bomb_in_child(true, MiB, [bound_kib](const outcome& o, std::size_t grew) {
+  bomb_in_child(true, MiB, [=](const outcome& o, std::size_t grew) {
     return o.close_code == 1009 && o.delivered == 0 && grew <= bound_kib;
   });
 }
@@ -189,7 +189,7 @@ TEST(Rfc7692_8_1_PeakMemory, AWholeMessageLimitOfOneMebibyteFailsWith1009AndTheP
 // and the process's peak grows by a few MiB only: it never holds the message.
 TEST(Rfc7692_8_1_PeakMemory, PiecesDeliverTheWholeGibibyteInSmallStepsAndTheProcessStaysSmall) {
   const std::size_t bound_kib = (under_asan ? 32 : 4) * 1024;
-  bomb_in_child(false, 2 * bomb_inflated, [bound_kib](const outcome& o, std::size_t grew) {
+  bomb_in_child(false, 2 * bomb_inflated, [=](const outcome& o, std::size_t grew) {
     return o.ended && o.delivered == bomb_inflated && o.largest_piece <= (16u << 10) && grew <= bound_kib;
   });
 }
