@@ -1,5 +1,5 @@
 # Two commands do all set-up on a fresh Debian 12 machine: `make run` and `make test`.
-.PHONY: all deps build run test test-release test-asan test-tsan bench clean
+.PHONY: all deps bench-deps build run test test-release test-asan test-tsan bench clean
 
 all: build
 
@@ -41,8 +41,12 @@ test-tsan:
 	  iis_rules_test iis_faults_test websock_cli echo_module sync_echo_module closes_first_module chat_module
 	ctest --preset tsan -L threads
 
-# Core micro-benchmarks (the bench preset builds them and the echo peers of bench/macro.sh).
-bench: deps
+# Core micro-benchmarks (the bench preset builds them and the echo peers of bench/macro.sh). Only the
+# benchmarks need scripts/bench-packages.txt; a package of it that cannot be installed is skipped.
+bench-deps: deps
+	@scripts/install-deps.sh --optional scripts/bench-packages.txt
+
+bench: bench-deps
 	cmake --preset bench >/dev/null
 	cmake --build --preset bench
 	@BENCH_NO_BUILD=1 bench/run.sh

@@ -18,28 +18,22 @@ out=${OUT:-/tmp/websock-deflate.jsonl}
 ws=$build/tools/websock/websock
 : >"$out"
 
+source "$root/bench/lib.sh"
+
 start_server() {  # $1 = name; sets pid and url
-  local log=/tmp/websock-deflate-$1.out cmd=()
+  local cmd=()
   case $1 in
     websock) cmd=("$ws" serve --port 0 --threads 1 -q --deflate) ;;
     websock-nct) cmd=("$ws" serve --port 0 --threads 1 -q --deflate --deflate-no-context-takeover) ;;
     node) cmd=(node "$root/bench/peers/ws_echo.js" 0 --deflate) ;;
   esac
-  taskset -c 0 "${cmd[@]}" >"$log" 2>&1 &
-  pid=$!
-  local port=""
-  for _ in $(seq 100); do
-    port=$(grep -o '127.0.0.1:[0-9]*' "$log" 2>/dev/null | head -1 | cut -d: -f2) && [ -n "$port" ] && break
-    sleep 0.05
-  done
-  [ -n "$port" ] || { echo "deflate: $1 did not start: $(cat "$log")" >&2; kill $pid; return 1; }
+  start_pinned 0 "/tmp/websock-deflate-$1.out" "${cmd[@]}" || return 1
   case $1 in
     websock*) url=ws://127.0.0.1:$port/echo ;;
     *) url=ws://127.0.0.1:$port/ ;;
   esac
 }
 
-rss_kib() { awk '/^VmRSS/{print $2}' "/proc/$1/status"; }
 load() { taskset -c 1 "$ws" bench "$url" --deflate --payload json "$@" --json 2>/dev/null; }
 
 for s in $servers; do
