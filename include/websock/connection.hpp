@@ -33,10 +33,24 @@ class session;
 using message_kind = core::message_kind;
 namespace close_code = core::close_code;
 
+// Bytes a send keeps until they are written instead of copying them: `owner` keeps `bytes` alive.
+// Make one from anything shared (a broadcast's payload, sent to many connections), or take a
+// received message's with message::share().
+struct shared_bytes {
+  std::shared_ptr<const void> owner;
+  std::span<const std::byte> bytes;
+};
+
 // A received message. The payload views the read buffer: valid during the callback only.
 struct message {
   message_kind kind = message_kind::binary;
   std::span<const std::byte> data;
+  detail::session* from = nullptr;  // the receiving session (for share); set by the library
+
+  // The payload as bytes that outlive the callback, for keeping or sending on: without a copy
+  // when the connection assembled the message in a buffer of its own (a message that arrived in
+  // pieces, a large one), which it then hands over; a copy otherwise. Callback only; call once.
+  shared_bytes share() const;
 
   bool is_text() const noexcept { return kind == message_kind::text; }
   std::string_view text() const noexcept {
@@ -55,6 +69,11 @@ class connection {
   std::error_code send_text(std::string_view text) const;
   std::error_code send_binary(std::span<const std::byte> data) const;
   std::error_code send(message_kind kind, std::span<const std::byte> data) const;
+  // Without copying the payload where the protocol allows it (a server's messages are not
+  // masked; a compressed one is copied as it is compressed): its frame header is queued and the
+  // bytes written after it, held by `payload.owner` until written. The echo path:
+  // c.send(m.kind, m.share()).
+  std::error_code send(message_kind kind, shared_bytes payload) const;
   // Ping payloads are at most 125 bytes. Pongs are sent automatically.
   std::error_code ping(std::span<const std::byte> payload = {}) const;
   // Starts the close handshake. on_close follows when it ends (or the close timeout hits).

@@ -16,6 +16,17 @@ std::span<const std::byte> bytes_of(std::string_view s) noexcept {
 
 }  // namespace
 
+std::error_code connection::send(message_kind kind, shared_bytes payload) const {
+  return s_ ? s_->send(kind, std::move(payload)) : make_error_code(errc::not_open);
+}
+
+shared_bytes message::share() const {
+  if (from != nullptr) return from->share(data);
+  auto copy = std::make_shared<std::vector<std::byte>>(data.begin(), data.end());
+  const std::span<const std::byte> bytes(*copy);
+  return {std::move(copy), bytes};
+}
+
 std::error_code connection::send_text(std::string_view text) const {
   return send(message_kind::text, bytes_of(text));
 }

@@ -31,7 +31,7 @@ void session::on_open(runtime::channel&) {
 
 void session::on_message(runtime::channel&, core::message_kind kind, std::span<const std::byte> data) {
   if (!handlers_->on_message) return;
-  handlers_->on_message(self_, message{kind, data});
+  handlers_->on_message(self_, message{kind, data, this});
 }
 
 void session::on_ping(runtime::channel&, std::span<const std::byte> payload) {

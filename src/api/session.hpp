@@ -32,6 +32,13 @@ class session final : public runtime::channel_events, public std::enable_shared_
 
   // ---- any thread ----
   std::error_code send(message_kind kind, std::span<const std::byte> payload) { return ch_->send(kind, payload); }
+  std::error_code send(message_kind kind, shared_bytes payload) {
+    return ch_->send(kind, runtime::shared_payload{std::move(payload.owner), payload.bytes});
+  }
+  shared_bytes share(std::span<const std::byte> received) {
+    auto p = ch_->share_received(received);
+    return {std::move(p.owner), p.bytes};
+  }
   std::error_code ping(std::span<const std::byte> payload) { return ch_->ping(payload); }
   std::error_code close(std::uint16_t code, std::string_view reason) { return ch_->close(code, reason); }
   void abort() { ch_->abort(); }

@@ -164,28 +164,7 @@ void channel::on_frames(std::span<std::byte> data) {
     const core::receive_result r = ws_.receive(data);
     account(before, 0);  // automatic pongs and close replies
     data = data.subspan(r.consumed);
-    const core::event& ev = r.ev;
-    switch (ev.type) {
-      case core::event_type::none:
-        return;
-      case core::event_type::message:
-        events_->on_message(*this, ev.kind, ev.payload);
-        break;
-      case core::event_type::ping:
-        events_->on_ping(*this, ev.payload);
-        break;
-      case core::event_type::pong:
-        note_pong();
-        events_->on_pong(*this, ev.payload);
-        break;
-      case core::event_type::close:
-        record_close(ev.code, ev.payload);
-        break;
-      case core::event_type::error:
-        record_failure(ev.code, ev.error);
-        break;
-    }
-    if (phase_ == phase::closed) return;  // the owner aborted in a callback
+    if (!deliver(r.ev)) return;
     // Backpressure between events, not only between reads: every message is delivered while
     // our output is at most half the limit, so an echo or a reply to it is always accepted
     // (a send is refused only once the buffer already holds the limit).
@@ -194,6 +173,38 @@ void channel::on_frames(std::span<std::byte> data) {
       return;
     }
   }
+}
+
+void channel::on_direct_input(std::size_t n) {
+  auto keep = shared_from_this();
+  const std::size_t before = ws_.pending_output().size();
+  const core::receive_result r = ws_.receive_direct(n);
+  account(before, 0);
+  deliver(r.ev);
+}
+
+bool channel::deliver(const core::event& ev) {
+  switch (ev.type) {
+    case core::event_type::none:
+      return false;
+    case core::event_type::message:
+      events_->on_message(*this, ev.kind, ev.payload);
+      break;
+    case core::event_type::ping:
+      events_->on_ping(*this, ev.payload);
+      break;
+    case core::event_type::pong:
+      note_pong();
+      events_->on_pong(*this, ev.payload);
+      break;
+    case core::event_type::close:
+      record_close(ev.code, ev.payload);
+      break;
+    case core::event_type::error:
+      record_failure(ev.code, ev.error);
+      break;
+  }
+  return phase_ != phase::closed;  // closed: the owner aborted in a callback
 }
 
 void channel::settle_budget() {
@@ -263,19 +274,16 @@ void channel::post_on_loop(F&& f) {
 
 void channel::account(std::size_t before_pending, std::size_t reserved) noexcept {
   const std::size_t now = ws_.pending_output().size();
-  const std::size_t added = now >= before_pending ? now - before_pending : 0;
-  if (added >= reserved) {
-    buffered_.fetch_add(added - reserved, std::memory_order_relaxed);
-  } else {
-    buffered_.fetch_sub(reserved - added, std::memory_order_relaxed);
-  }
+  if (now > before_pending) add_loop_bytes(now - before_pending);
+  // A send posted from another thread reserved its bytes there; they are counted here now.
+  if (reserved != 0) posted_bytes_.fetch_sub(reserved, std::memory_order_relaxed);
 }
 
 bool channel::reserve(std::size_t n) noexcept {
-  std::size_t cur = buffered_.load(std::memory_order_relaxed);
+  std::size_t cur = posted_bytes_.load(std::memory_order_relaxed);
   do {
-    if (cur >= limits_.max_buffered_bytes) return false;
-  } while (!buffered_.compare_exchange_weak(cur, cur + n, std::memory_order_relaxed));
+    if (cur + loop_bytes_.load(std::memory_order_relaxed) >= limits_.max_buffered_bytes) return false;
+  } while (!posted_bytes_.compare_exchange_weak(cur, cur + n, std::memory_order_relaxed));
   return true;
 }
 
@@ -305,13 +313,13 @@ std::error_code channel::send(core::message_kind kind, std::span<const std::byte
 std::error_code channel::send_on_loop(core::message_kind kind, std::span<const std::byte> payload,
                                       std::size_t reserved) {
   if (phase_ != phase::open) {
-    buffered_.fetch_sub(reserved, std::memory_order_relaxed);
+    if (reserved != 0) posted_bytes_.fetch_sub(reserved, std::memory_order_relaxed);
     return make_error_code(errc::not_open);
   }
   if (reserved == 0 && buffered() >= limits_.max_buffered_bytes) return over_limit();
   const std::size_t before = ws_.pending_output().size();
   if (const core::errc e = ws_.send(kind, payload); e != core::errc::ok) {
-    buffered_.fetch_sub(reserved, std::memory_order_relaxed);
+    if (reserved != 0) posted_bytes_.fetch_sub(reserved, std::memory_order_relaxed);
     return make_error_code(e);
   }
   account(before, reserved);
@@ -319,6 +327,46 @@ std::error_code channel::send_on_loop(core::message_kind kind, std::span<const s
   if (buffered() > limits_.max_buffered_bytes / 2) want_drain_.store(true, std::memory_order_relaxed);
   schedule_flush();
   return {};
+}
+
+std::error_code channel::send(core::message_kind kind, shared_payload payload) {
+  if (!is_open()) return make_error_code(errc::not_open);
+  if (on_loop()) return send_shared_on_loop(kind, std::move(payload), 0);
+  const bool masked = ws_.endpoint_role() == core::role::client;
+  const std::size_t frame = core::header_size(payload.bytes.size(), masked) + payload.bytes.size();
+  if (!reserve(frame)) return over_limit();
+  post_on_loop([kind, p = std::move(payload), frame](channel& c) mutable {
+    c.send_shared_on_loop(kind, std::move(p), frame);
+  });
+  return {};
+}
+
+std::error_code channel::send_shared_on_loop(core::message_kind kind, shared_payload payload, std::size_t reserved) {
+  const std::size_t size = payload.bytes.size();
+  if (phase_ != phase::open || !ws_.can_send_header_only(size)) return send_on_loop(kind, payload.bytes, reserved);
+  if (reserved == 0 && buffered() >= limits_.max_buffered_bytes) return over_limit();
+  const std::size_t before = ws_.pending_output().size();
+  if (const core::errc e = ws_.send_header_only(kind, size); e != core::errc::ok) {
+    if (reserved != 0) posted_bytes_.fetch_sub(reserved, std::memory_order_relaxed);
+    return make_error_code(e);
+  }
+  if (!shared_) shared_ = std::make_unique<shared_output>();
+  shared_->pending.push_back({ws_.pending_output().size(), std::move(payload)});
+  account(before, reserved);
+  add_loop_bytes(size);
+  if (buffered() > limits_.max_buffered_bytes / 2) want_drain_.store(true, std::memory_order_relaxed);
+  schedule_flush();
+  return {};
+}
+
+shared_payload channel::share_received(std::span<const std::byte> payload) {
+  if (auto taken = ws_.take_message_buffer(payload)) {
+    std::shared_ptr<const std::byte[]> owner(std::move(taken));
+    return {std::move(owner), payload};
+  }
+  auto copy = std::make_shared<std::vector<std::byte>>(payload.begin(), payload.end());
+  const std::span<const std::byte> bytes(*copy);
+  return {std::move(copy), bytes};
 }
 
 std::error_code channel::ping(std::span<const std::byte> payload) {

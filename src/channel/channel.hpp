@@ -23,8 +23,9 @@
 //  3. The getters marked "any thread" read atomics or fields fixed before the channel opened.
 //
 // Invariants:
-//  1. buffered_ == bytes in the core's outbox + bytes of the write in flight that came from it +
-//     bytes reserved by sends posted from other threads. Sends check it first; only control frames
+//  1. buffered() == loop_bytes_ (bytes in the core's outbox + bytes of the write in flight that
+//     came from it) + posted_bytes_ (bytes reserved by sends posted from other threads, not yet
+//     run on the loop). Sends check it first; only control frames
 //     (pongs, close) may pass the limit, by their few bytes.
 //  2. At most one read and one write are in flight.
 //  3. Idle channels hold no read buffer and no write buffer above trim_keep once quiet for
@@ -109,6 +110,12 @@ struct pull_result {
   std::string_view close_reason;  // valid during the completion only
 };
 using pull_read_done = std::function<void(const pull_result&)>;
+
+// Bytes a send keeps, instead of copying them, until they are written: `owner` keeps `bytes` alive.
+struct shared_payload {
+  std::shared_ptr<const void> owner;
+  std::span<const std::byte> bytes;
+};
 using pull_write_done = std::function<void(std::error_code)>;
 
 class channel final : public std::enable_shared_from_this<channel>, private net::timer_client {
@@ -165,6 +172,13 @@ class channel final : public std::enable_shared_from_this<channel>, private net:
 
   // ---- any thread ----
   std::error_code send(core::message_kind kind, std::span<const std::byte> payload);
+  // Without a copy where the core allows it (server role, a message that goes out uncompressed):
+  // the header is queued and the payload written after it by gather write, held until written.
+  // Otherwise as send(). From another thread nothing is copied either.
+  std::error_code send(core::message_kind kind, shared_payload payload);
+  // On the loop, during on_message: the message as shared bytes, without a copy when the core
+  // assembled it in a buffer of its own (which it then hands over), else copied.
+  shared_payload share_received(std::span<const std::byte> payload);
   std::error_code ping(std::span<const std::byte> payload);
   std::error_code close(std::uint16_t code, std::string_view reason);
   // Drops the transport without a close handshake (the peer sees 1006).
@@ -179,7 +193,9 @@ class channel final : public std::enable_shared_from_this<channel>, private net:
   void run_on_loop_and_wait(const std::function<void()>& f);
   // Changes the close timeout and the keep-alive interval of an open channel (zero: off).
   void set_timers(std::chrono::milliseconds close_timeout, std::chrono::milliseconds keepalive);
-  std::size_t buffered() const noexcept { return buffered_.load(std::memory_order_relaxed); }
+  std::size_t buffered() const noexcept {
+    return loop_bytes_.load(std::memory_order_relaxed) + posted_bytes_.load(std::memory_order_relaxed);
+  }
   bool is_open() const noexcept { return open_.load(std::memory_order_acquire); }
   bool finished() const noexcept { return finished_.load(std::memory_order_acquire); }
   std::uint64_t id() const noexcept { return id_; }
@@ -212,6 +228,11 @@ class channel final : public std::enable_shared_from_this<channel>, private net:
   void on_tls_read(std::error_code ec, std::size_t n, std::byte* buffer);
   bool consume(std::error_code ec, std::span<std::byte> data);
   void on_frames(std::span<std::byte> data);
+  // Push mode, a large frame: read straight into the core's assembly buffer (direct_input).
+  void read_direct(std::span<std::byte> into);
+  void on_direct_input(std::size_t n);
+  // One core event to the owner; false when there was none or the channel closed meanwhile.
+  bool deliver(const core::event& ev);
   // Over half the buffered-bytes limit: stop reading and delivering until the output drains.
   bool output_backed_up() const noexcept { return buffered() > limits_.max_buffered_bytes / 2; }
   void parse_held_input();
@@ -235,6 +256,8 @@ class channel final : public std::enable_shared_from_this<channel>, private net:
   template <class F>
   void post_on_loop(F&& f);
   std::error_code send_on_loop(core::message_kind kind, std::span<const std::byte> payload, std::size_t reserved);
+  std::error_code send_shared_on_loop(core::message_kind kind, shared_payload payload, std::size_t reserved);
+  void start_gather_write();
   std::error_code over_limit();
   bool reserve(std::size_t n) noexcept;
   void account(std::size_t before_pending, std::size_t reserved) noexcept;
@@ -274,7 +297,13 @@ class channel final : public std::enable_shared_from_this<channel>, private net:
   std::atomic<bool> open_{false};
   std::atomic<bool> finished_{false};
   std::atomic<bool> want_drain_{false};
-  std::atomic<std::size_t> buffered_{0};
+  // The buffered-bytes count in two parts (invariant 1), so that the loop, which counts every frame,
+  // updates its part with a plain store instead of a locked read-modify-write per message.
+  std::atomic<std::size_t> loop_bytes_{0};    // written on the loop only
+  std::atomic<std::size_t> posted_bytes_{0};  // any thread
+  void add_loop_bytes(std::size_t n) noexcept {
+    loop_bytes_.store(loop_bytes_.load(std::memory_order_relaxed) + n, std::memory_order_relaxed);
+  }
 
   // transport
   std::unique_ptr<core::client_handshake> client_hs_;  // client, until the 101 is checked
@@ -287,7 +316,7 @@ class channel final : public std::enable_shared_from_this<channel>, private net:
   std::size_t budget_counted_ = 0;  // our assembly capacity as the budget last counted it
   core::detail::byte_buffer write_buf_;   // the outbox being written (swap_output)
   std::string head_out_;                  // an HTTP head (101 or the client's request), written first
-  std::size_t write_counted_ = 0;         // bytes of the write in flight that count in buffered_
+  std::size_t write_counted_ = 0;         // bytes of the write in flight that count in loop_bytes_
   unsigned quick_reads_ = 0;              // reads in a row, each within hot_gap of the one before
   bool cooling_ = false;                  // trim() cancelled the hot read in flight to free hot_buf_
   bool reading_ = false;
@@ -311,6 +340,19 @@ class channel final : public std::enable_shared_from_this<channel>, private net:
   clock::time_point trim_at_{};
   bool ping_outstanding_ = false;
   bool keepalive_pong_ = false;  // channel_options::keepalive_pong
+
+  // Shared payloads (send(kind, shared_payload)): each goes out right after the outbox byte `at`
+  // (an offset into the pending output, which only grows until the flush takes it whole).
+  struct shared_out {
+    std::size_t at = 0;
+    shared_payload payload;
+  };
+  struct shared_output {
+    std::vector<shared_out> pending;  // for the next write
+    std::vector<shared_out> writing;  // in the write in flight
+    std::vector<asio::const_buffer> gather;
+  };
+  std::unique_ptr<shared_output> shared_;  // made by the first shared send; freed by trim()
 
   // pull mode: the input lives in a buffer of the channel's while a piece of it is owed (the piece
   // reader's remainder points into it), and is freed once consumed and quiet.

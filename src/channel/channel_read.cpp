@@ -34,6 +34,9 @@ bool channel::want_read() const noexcept {
 void channel::read() {
   if (pull_ && phase_ != phase::handshake) return read_pull();
   reading_ = true;
+  if (phase_ != phase::handshake) {
+    if (const std::span<std::byte> into = ws_.direct_input(); !into.empty()) return read_direct(into);
+  }
   if (auto* tls = std::get_if<net::tls_socket>(&stream_)) {
     // Bytes OpenSSL already holds would not make the socket readable: read them at once.
     if (net::tls_input_buffered(*tls)) return read_tls();
@@ -62,6 +65,24 @@ void channel::read() {
                                 });
   }
   net::async_wait_readable(stream_, [self = shared_from_this()](std::error_code ec) { self->on_readable(ec); });
+}
+
+void channel::read_direct(std::span<std::byte> into) {
+  // The rest of a large frame goes straight where the core assembles it: no copy out of a read
+  // buffer, and one read of the size the frame header told (not pieces of a fixed buffer).
+  net::async_read_some(stream_, asio::buffer(into.data(), into.size()),
+                       [self = shared_from_this()](std::error_code ec, std::size_t n) {
+                         self->reading_ = false;
+                         if (self->phase_ == phase::closed) return;
+                         // trim() cancelled it to take a hot buffer back: read again.
+                         if (ec == asio::error::operation_aborted && self->cooling_) return self->after_io();
+                         if (ec) return self->finish(ec);
+                         self->in_handler_ = true;
+                         self->last_rx_ = self->timers_.now();
+                         self->on_direct_input(n);
+                         self->in_handler_ = false;
+                         if (self->phase_ != phase::closed) self->after_io();
+                       });
 }
 
 void channel::on_hot_read(std::error_code ec, std::size_t n) {

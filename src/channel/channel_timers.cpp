@@ -133,6 +133,7 @@ void channel::trim() {
     pull_->in.reset();
     pull_->begin = pull_->end = 0;  // no offsets into a buffer that is gone
   }
+  if (shared_ && shared_->pending.empty() && shared_->writing.empty()) shared_.reset();
   // Our spare buffer, then the core's empty outbox (swapped out for an empty one), are freed.
   write_buf_ = {};
   ws_.swap_output(write_buf_);

@@ -28,14 +28,33 @@ void channel::flush() {
   write_counted_ = write_buf_.size();
   writing_ = true;
   ++flushes_;
+  if (shared_ && !shared_->pending.empty()) return start_gather_write();
   const std::array<asio::const_buffer, 2> out{asio::buffer(head_out_),
                                               asio::buffer(write_buf_.data(), write_buf_.size())};
   net::async_write(stream_, out, [self = shared_from_this()](std::error_code ec, std::size_t) { self->on_write(ec); });
 }
 
+void channel::start_gather_write() {
+  // The outbox cut at each shared payload's place, the payload in between: one gather write.
+  shared_->writing.swap(shared_->pending);
+  auto& g = shared_->gather;
+  g.clear();
+  if (!head_out_.empty()) g.push_back(asio::buffer(head_out_));
+  std::size_t from = 0;
+  for (const shared_out& s : shared_->writing) {
+    if (s.at > from) g.push_back(asio::buffer(write_buf_.data() + from, s.at - from));
+    g.push_back(asio::buffer(s.payload.bytes.data(), s.payload.bytes.size()));
+    write_counted_ += s.payload.bytes.size();
+    from = s.at;
+  }
+  if (write_buf_.size() > from) g.push_back(asio::buffer(write_buf_.data() + from, write_buf_.size() - from));
+  net::async_write(stream_, g, [self = shared_from_this()](std::error_code ec, std::size_t) { self->on_write(ec); });
+}
+
 void channel::on_write(std::error_code ec) {
   writing_ = false;
-  buffered_.fetch_sub(write_counted_, std::memory_order_relaxed);
+  if (shared_) shared_->writing.clear();  // written (or failed): the payloads' owners let go
+  add_loop_bytes(0 - write_counted_);  // wraps: the written bytes leave the count
   write_counted_ = 0;
   if (pull_ && pull_->write_done && flushes_ >= pull_->write_in_flush) {
     in_handler_ = true;
@@ -48,7 +67,7 @@ void channel::on_write(std::error_code ec) {
   if (phase_ == phase::closed) return;
   if (ec) return finish(ec);
   // A buffer kept for the next write is given back if the connection then goes quiet.
-  if (write_buf_.capacity() > trim_keep && trim_at_ == clock::time_point{}) {
+  if ((write_buf_.capacity() > trim_keep || shared_) && trim_at_ == clock::time_point{}) {
     trim_at_ = timers_.now() + trim_delay;
     arm_timer();
   }

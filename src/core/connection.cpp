@@ -9,6 +9,9 @@ namespace websock::core {
 namespace {
 
 constexpr std::size_t retained_message_capacity = 4u << 20;  // free the assembly buffer above this
+// A frame's declared size is reserved for its assembly up to this much beyond what has arrived
+// (a peer's claim alone does not buy more memory).
+constexpr std::uint64_t presize_limit = 1u << 20;
 
 frame_parser_options parser_options(const connection_options& o) noexcept {
   frame_parser_options p;
@@ -174,7 +177,9 @@ void connection::release_idle_memory() noexcept {
     inflater_->release();
     inflate_in_ = {};
   }
-  if (!message_buf_.empty() && !assembled_pending_clear_) return;  // a message is being assembled
+  // A message is being assembled (perhaps into room reserved for it and not yet filled, which a
+  // read may be writing into: direct_input).
+  if (in_message_ || (!message_buf_.empty() && !assembled_pending_clear_)) return;
   assembled_pending_clear_ = false;
   message_buf_ = {};
 }
@@ -316,6 +321,25 @@ receive_result connection::receive(std::span<std::byte> input) {
     }
 
     const frame_header& h = parser_.header();
+    if (options_.assemble_messages && !is_control(h.op) && !message_compressed_ &&
+        !(h.fin && message_buf_.empty() && parser_.payload_offset() == 0 &&
+          parser_.payload_remaining() <= input.size())) {
+      // A message that does not arrive whole in this input is assembled: its bytes are unmasked
+      // as they are copied, into room sized from the frame header.
+      const std::uint64_t rest = parser_.payload_remaining();
+      const std::size_t take = static_cast<std::size_t>(std::min<std::uint64_t>(rest, input.size()));
+      const std::size_t want = message_buf_.size() + take + static_cast<std::size_t>(std::min(rest - take, presize_limit));
+      if (want > message_buf_.capacity()) {
+        // Beyond presize_limit it grows by doubling, but never past what the frame still needs.
+        const std::size_t frame_end = message_buf_.size() + static_cast<std::size_t>(rest);
+        message_buf_.reserve_exact(std::min(std::max(want, 2 * message_buf_.capacity()), frame_end));
+      }
+      const std::span<std::byte> piece = parser_.read_payload_to(input, consumed, message_buf_.extend(take));
+      event ev = take_data(piece, parser_.in_header(), true);
+      if (ev.type != event_type::none) return {consumed, ev};
+      if (input.empty()) return {consumed, {}};
+      continue;
+    }
     const std::span<std::byte> data = parser_.read_payload(input, consumed);
     const bool frame_done = parser_.in_header();
 
@@ -333,41 +357,66 @@ receive_result connection::receive(std::span<std::byte> input) {
       continue;
     }
 
-    // Data: validate text as it arrives so invalid UTF-8 fails at its first bad byte (8.1).
-    const std::span<const std::byte> piece = data;
-    const bool text = message_kind_ == message_kind::text && options_.validate_utf8;
-    if (text && !utf8_.feed(piece)) return {consumed, fail(errc::invalid_utf8)};
-    message_size_ += piece.size();
-    const bool message_done = frame_done && h.fin;
-    if (message_done && text && !utf8_.complete()) return {consumed, fail(errc::invalid_utf8)};
-    if (message_done) in_message_ = false;
-
-    event ev;
-    ev.type = event_type::message;
-    ev.kind = message_kind_;
-    ev.rsv = message_rsv_;
-    if (!options_.assemble_messages) {
-      if (piece.empty() && !message_done) {
-        if (input.empty()) return {consumed, {}};
-        continue;  // nothing to hand out for an empty middle frame
-      }
-      ev.last = message_done;
-      ev.payload = piece;
-      return {consumed, ev};
-    }
-    if (message_done && message_buf_.empty() && parser_.payload_offset() == piece.size()) {
-      ev.payload = piece;  // the whole message arrived in this buffer: no copy
-      return {consumed, ev};
-    }
-    message_buf_.append(piece.data(), piece.size());
-    if (!message_done) {
-      if (input.empty()) return {consumed, {}};
-      continue;
-    }
-    ev.payload = {message_buf_.data(), message_buf_.size()};
-    assembled_pending_clear_ = true;
-    return {consumed, ev};
+    event ev = take_data(data, frame_done, false);
+    if (ev.type != event_type::none) return {consumed, ev};
+    if (input.empty()) return {consumed, {}};
   }
+}
+
+event connection::take_data(std::span<const std::byte> piece, bool frame_done, bool in_place) {
+  // Validate text as it arrives so invalid UTF-8 fails at its first bad byte (8.1).
+  const frame_header& h = parser_.header();
+  const bool text = message_kind_ == message_kind::text && options_.validate_utf8;
+  if (text && !utf8_.feed(piece)) return fail(errc::invalid_utf8);
+  message_size_ += piece.size();
+  const bool message_done = frame_done && h.fin;
+  if (message_done && text && !utf8_.complete()) return fail(errc::invalid_utf8);
+  if (message_done) in_message_ = false;
+
+  event ev;
+  ev.type = event_type::message;
+  ev.kind = message_kind_;
+  ev.rsv = message_rsv_;
+  if (!options_.assemble_messages) {
+    if (piece.empty() && !message_done) return {};  // nothing to hand out for an empty middle frame
+    ev.last = message_done;
+    ev.payload = piece;
+    return ev;
+  }
+  if (message_done && message_buf_.empty() && parser_.payload_offset() == piece.size()) {
+    ev.payload = piece;  // the whole message arrived in this buffer: no copy
+    return ev;
+  }
+  if (!in_place) message_buf_.append(piece.data(), piece.size());
+  if (!message_done) return {};
+  ev.payload = {message_buf_.data(), message_buf_.size()};
+  assembled_pending_clear_ = true;
+  return ev;
+}
+
+std::span<std::byte> connection::direct_input() noexcept {
+  if (ignoring_input_ || !options_.assemble_messages || message_compressed_ || inflate_pending_ ||
+      parser_.in_header() || is_control(parser_.header().op)) {
+    return {};
+  }
+  const std::uint64_t rest = parser_.payload_remaining();
+  const std::size_t room = message_buf_.capacity() - message_buf_.size();
+  if (rest < direct_input_min || room < direct_input_min) return {};
+  return {message_buf_.data() + message_buf_.size(), static_cast<std::size_t>(std::min<std::uint64_t>(rest, room))};
+}
+
+receive_result connection::receive_direct(std::size_t n) {
+  std::span<std::byte> in{message_buf_.data() + message_buf_.size(), n};
+  std::size_t consumed = 0;
+  const std::span<std::byte> data = parser_.read_payload(in, consumed);  // unmasks in place
+  message_buf_.extend(data.size());  // within the capacity direct_input() offered: no copy
+  return {consumed, take_data(data, parser_.in_header(), true)};
+}
+
+std::unique_ptr<std::byte[]> connection::take_message_buffer(std::span<const std::byte> payload) noexcept {
+  if (!assembled_pending_clear_ || payload.empty() || payload.data() != message_buf_.data()) return nullptr;
+  assembled_pending_clear_ = false;
+  return message_buf_.release();
 }
 
 event connection::transport_closed() noexcept {
@@ -576,6 +625,26 @@ errc connection::send_fragment(message_kind kind, std::span<const std::byte> pay
 
 errc connection::send(message_kind kind, std::span<const std::byte> payload) {
   return send_fragment(kind, payload, true);
+}
+
+bool connection::can_send_header_only(std::size_t size) const noexcept {
+  return options_.endpoint_role == role::server && !send_in_message_ &&
+         !(deflater_ && size >= options_.deflate->min_compress_size);
+}
+
+errc connection::send_header_only(message_kind kind, std::size_t size) {
+  if (!can_send_header_only(size)) return errc::message_kind_mismatch;
+  outgoing_frame f;
+  if (const errc e = start_frame(kind == message_kind::text ? opcode::text : opcode::binary, true, size, f);
+      e != errc::ok) {
+    return e;
+  }
+  if (outbox_head_ == outbox_.size()) {
+    outbox_.clear();
+    outbox_head_ = 0;
+  }
+  outbox_.append(f.header.data(), f.header.size);
+  return errc::ok;
 }
 
 errc connection::send_ping(std::span<const std::byte> payload) {

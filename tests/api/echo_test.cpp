@@ -8,6 +8,7 @@
 
 #include <cstdio>
 #include <filesystem>
+#include <atomic>
 #include <thread>
 
 #include "recorder.hpp"
@@ -275,6 +276,75 @@ TEST(Echo, ReconnectsWithBackoffAfterTheServerGoesAway) {
   again.start();
   ASSERT_TRUE(r.wait([&] { return r.opens == 2; }, 10s));
   c.stop();
+}
+
+}  // namespace
+}  // namespace websock::test
+
+namespace websock::test {
+namespace {
+
+// connection::send(kind, shared_bytes) and message::share(): a large message that arrived in
+// pieces is handed over without a copy (the shared bytes are the received ones), echoed by
+// gather write after its header, and interleaves in order with copied sends.
+TEST(Echo, SharedLargeMessagesComeBackIntactAndInOrder) {
+  server srv({.threads = 1});
+  std::atomic<int> shared_in_place{0};
+  srv.route("/share", {.callbacks = {.on_message = [&](connection& c, const message& m) {
+                         const std::byte* received = m.data.data();
+                         shared_bytes s = m.share();
+                         if (s.bytes.data() == received && s.bytes.size() == m.data.size()) ++shared_in_place;
+                         ASSERT_FALSE(c.send_text("before"));
+                         ASSERT_FALSE(c.send(m.kind, std::move(s)));
+                         ASSERT_FALSE(c.send_text("after"));
+                       }}});
+  srv.listen("127.0.0.1", 0);
+  srv.start();
+  recorder r;
+  client c;
+  c.callbacks() = r.make();
+  connection conn = c.connect_and_wait("ws://127.0.0.1:" + std::to_string(srv.port()) + "/share");
+  std::vector<std::string> sent;
+  for (std::size_t size : {70000u, 300000u, 65536u, 5u}) {
+    std::string payload(size, '\0');
+    for (std::size_t i = 0; i < size; ++i) payload[i] = static_cast<char>('a' + (i * 31 + size) % 26);
+    ASSERT_FALSE(conn.send_binary(bytes(payload)));
+    sent.push_back(payload);
+  }
+  ASSERT_TRUE(r.wait([&] { return r.messages.size() == 3 * sent.size() || !r.closes.empty(); }, 30s));
+  ASSERT_EQ(r.messages.size(), 3 * sent.size());
+  for (std::size_t i = 0; i < sent.size(); ++i) {
+    EXPECT_EQ(r.messages[3 * i].data, "before");
+    EXPECT_EQ(r.messages[3 * i + 1].data, sent[i]) << "message " << i;
+    EXPECT_EQ(r.messages[3 * i + 2].data, "after");
+  }
+  EXPECT_EQ(shared_in_place.load(), 3);  // the three that a 64 KiB read cannot hold whole
+}
+
+// A shared payload sent from another thread is not copied there either, and keeps its order.
+TEST(Echo, SharedBytesFromAnotherThread) {
+  server srv({.threads = 1});
+  std::mutex mu;
+  std::vector<connection> peers;
+  srv.route("/hold", {.callbacks = {.on_open = [&](connection& c) {
+                        std::lock_guard lock(mu);
+                        peers.push_back(c);
+                      }}});
+  srv.listen("127.0.0.1", 0);
+  srv.start();
+  recorder r;
+  client c;
+  c.callbacks() = r.make();
+  connection conn = c.connect_and_wait("ws://127.0.0.1:" + std::to_string(srv.port()) + "/hold");
+  ASSERT_TRUE(r.wait([&] { std::lock_guard lock(mu); return peers.size() == 1; }));
+  auto block = std::make_shared<std::string>(100000, 'z');
+  const shared_bytes payload{block, {reinterpret_cast<const std::byte*>(block->data()), block->size()}};
+  std::thread([&] {
+    std::lock_guard lock(mu);
+    for (int i = 0; i < 3; ++i) ASSERT_FALSE(peers[0].send(message_kind::binary, payload));
+  }).join();
+  ASSERT_TRUE(r.wait([&] { return r.messages.size() == 3; }, 30s));
+  for (const auto& m : r.messages) EXPECT_EQ(m.data, *block);
 }
 
 }  // namespace

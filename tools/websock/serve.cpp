@@ -15,6 +15,9 @@
 namespace cli {
 namespace {
 
+// Echoes at least this large are sent from the received buffer (connection::send(kind, shared_bytes)).
+constexpr std::size_t echo_share_from = 4096;
+
 using websock::core::escape_for_log;
 
 // The address comes escaped from the library; the target is the peer's (up to 8 KiB).
@@ -127,7 +130,12 @@ int serve(const serve_args& a) {
                         // The reply always finds room (delivery pauses while the send buffer is
                         // over half full); a send that fails all the same ends the connection
                         // with a code rather than losing the echo.
-                        if (const auto ec = c.send(m.kind, m.data); ec && ec != websock::errc::not_open) {
+                        // A large message goes back without a copy (its assembly buffer is
+                        // handed over and written after the header); a small one is cheaper
+                        // copied into the outbox, where it shares one write with the others.
+                        const auto ec = m.data.size() >= echo_share_from ? c.send(m.kind, m.share())
+                                                                         : c.send(m.kind, m.data);
+                        if (ec && ec != websock::errc::not_open) {
                           c.close(websock::close_code::internal_error, "echo failed");
                         }
                       }}, limiter)});

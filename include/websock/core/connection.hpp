@@ -126,6 +126,18 @@ class connection {
 
   // ---- receiving ----
   receive_result receive(std::span<std::byte> input);
+  // Copy-free input for a large frame (assembled messages only): while an uncompressed data
+  // frame's payload is being received and at least direct_input_min bytes of it are still to
+  // come, the place in the assembly buffer where they go (sized from the frame header when the
+  // frame began). Read the transport straight into it, then call receive_direct(n) instead of
+  // receive(): it unmasks in place and reports as receive() does. Empty: use receive().
+  static constexpr std::size_t direct_input_min = 16u << 10;
+  std::span<std::byte> direct_input() noexcept;
+  receive_result receive_direct(std::size_t n);
+  // If `payload` is the assembled message the last receive() reported, hands its buffer over
+  // (the payload's bytes start at its beginning; the next message is assembled in a fresh one),
+  // so that the caller can keep the message without copying it. Else null.
+  std::unique_ptr<std::byte[]> take_message_buffer(std::span<const std::byte> payload) noexcept;
   // The transport ended. Returns the close event the application should see: 1006 if no close frame
   // was received (and marks the connection closed), or type none if the close was already reported.
   event transport_closed() noexcept;
@@ -147,6 +159,15 @@ class connection {
   // check_close_to_send() accepted.
   errc start_frame(opcode op, bool fin, std::uint64_t payload_size, outgoing_frame& out);
   static errc check_close_to_send(std::uint16_t code, std::string_view reason) noexcept;
+
+  // ---- a whole message whose payload the caller writes ----
+  // Server role, where nothing is masked: queues only the header of a whole data message of
+  // `size` bytes; the caller writes the payload itself right after everything now in the outbox,
+  // and before anything queued later (a gather write of outbox and payload, no copy). Applies
+  // when can_send_header_only(size): no fragmented message of ours is open, and the message would
+  // not be compressed (below min_compress_size, or no deflate). Errors as send().
+  bool can_send_header_only(std::size_t size) const noexcept;
+  errc send_header_only(message_kind kind, std::size_t size);
 
   // ---- a whole control frame into the caller's memory ----
   // Encodes a ping, pong or close frame (header and payload, masked as our role requires) into
@@ -219,6 +240,9 @@ class connection {
   event inflate_data(std::span<const std::byte> in, bool ends_message);
   // The message event for `produced` inflated bytes (pieces: inflate_out_; whole: message_buf_).
   event deliver_inflated(std::size_t produced, bool message_done);
+  // An uncompressed data frame's piece, unmasked: validated, counted, then handed out or
+  // assembled (already in place when it came through direct_input). Type none: go on.
+  event take_data(std::span<const std::byte> piece, bool frame_done, bool in_place);
   errc append_frame(opcode op, bool fin, std::span<const std::byte> payload, std::uint8_t rsv = 0);
   void next_mask(mask_key& key);
 

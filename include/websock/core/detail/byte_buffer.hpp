@@ -35,8 +35,25 @@ class byte_buffer {
     return at;
   }
 
+  // Makes room for `total` bytes in all with one allocation of exactly that size (a message whose
+  // size the frame header told), instead of doubling step by step.
+  void reserve_exact(std::size_t total) {
+    if (total <= capacity_) return;
+    auto fresh = std::unique_ptr<std::byte[]>(new std::byte[total]);
+    if (size_ != 0) std::memcpy(fresh.get(), data_.get(), size_);
+    data_ = std::move(fresh);
+    capacity_ = total;
+  }
+
   void append(const std::byte* p, std::size_t n) {
     if (n != 0) std::memcpy(extend(n), p, n);
+  }
+
+  // Hands the storage over (the buffer is then empty, with no capacity).
+  std::unique_ptr<std::byte[]> release() noexcept {
+    size_ = 0;
+    capacity_ = 0;
+    return std::move(data_);
   }
 
   // Drops the first n bytes.
