@@ -93,7 +93,9 @@ class connection {
   std::optional<core::deflate_agreement> deflate() const noexcept;
   const std::string& target() const noexcept;  // request-target, e.g. /chat?room=1
   const std::string& remote_address() const noexcept;
-  const core::header_list& request_headers() const noexcept;   // server side
+  // Server side: during on_open (on the connection's thread); empty afterwards unless the route
+  // set keep_request_headers.
+  const core::header_list& request_headers() const noexcept;
   const core::header_list& response_headers() const noexcept;  // client side
 
   // One pointer of the application's, e.g. a user or room object.

@@ -43,6 +43,10 @@ struct route {
   // wants a small max_buffered_bytes with backpressure_policy::close_connection, so one member
   // that stops reading is closed with 1008 instead of holding the others' messages.
   std::optional<session_options> session;
+  // The upgrade request's headers (connection::request_headers()) are there during on_open and
+  // then given back, so that an idle connection holds no handshake memory; true keeps them for
+  // the connection's life.
+  bool keep_request_headers = false;
 };
 
 struct server_options {

@@ -9,6 +9,7 @@ void session::attach_server(std::shared_ptr<server::state> server, std::shared_p
   server_ = std::move(server);
   // The route's handlers live as long as the route entry we hold.
   handlers_ = std::shared_ptr<const handlers>(route, &route->r.callbacks);
+  keep_request_headers_ = route->r.keep_request_headers;
 }
 
 void session::attach_client(std::shared_ptr<const handlers> h, client_done done) {
@@ -27,6 +28,8 @@ void session::on_open(runtime::channel&) {
     connection handle(shared_from_this());
     handlers_->on_open(handle);
   }
+  // The handshake is over: its headers go unless the route keeps them.
+  if (server_ && !keep_request_headers_) ch_->release_request_headers();
 }
 
 void session::on_message(runtime::channel&, core::message_kind kind, std::span<const std::byte> data) {

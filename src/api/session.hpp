@@ -74,6 +74,7 @@ class session final : public runtime::channel_events, public std::enable_shared_
   std::shared_ptr<const handlers> handlers_;
   std::shared_ptr<server::state> server_;  // server role
   client_done client_done_;                // client role, until the handshake's outcome
+  bool keep_request_headers_ = false;      // server role: route::keep_request_headers
   std::mutex user_mu_;
   std::shared_ptr<void> user_data_;
 };

@@ -206,6 +206,8 @@ class channel final : public std::enable_shared_from_this<channel>, private net:
   const std::string& target() const noexcept { return target_; }
   const std::string& remote_address() const noexcept { return remote_; }
   const core::header_list& request_headers() const noexcept { return request_headers_; }
+  // On the loop: gives the request's headers back (an owner that has no more use for them).
+  void release_request_headers() noexcept { core::header_list().swap(request_headers_); }
   const core::header_list& response_headers() const noexcept { return response_headers_; }
   asio::io_context& context() const noexcept { return ctx_; }
   bool on_loop() const noexcept;

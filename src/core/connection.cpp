@@ -330,9 +330,11 @@ receive_result connection::receive(std::span<std::byte> input) {
       const std::size_t take = static_cast<std::size_t>(std::min<std::uint64_t>(rest, input.size()));
       const std::size_t want = message_buf_.size() + take + static_cast<std::size_t>(std::min(rest - take, presize_limit));
       if (want > message_buf_.capacity()) {
-        // Beyond presize_limit it grows by doubling, but never past what the frame still needs.
-        const std::size_t frame_end = message_buf_.size() + static_cast<std::size_t>(rest);
-        message_buf_.reserve_exact(std::min(std::max(want, 2 * message_buf_.capacity()), frame_end));
+        // It grows by doubling (a message of many small frames must not copy itself per frame),
+        // but in a message's last frame never past the message's end, which is then known.
+        std::size_t cap = std::max(want, 2 * message_buf_.capacity());
+        if (h.fin) cap = std::min(cap, message_buf_.size() + static_cast<std::size_t>(rest));
+        message_buf_.reserve_exact(cap);
       }
       const std::span<std::byte> piece = parser_.read_payload_to(input, consumed, message_buf_.extend(take));
       event ev = take_data(piece, parser_.in_header(), true);

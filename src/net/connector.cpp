@@ -77,12 +77,12 @@ class connect_op final : public std::enable_shared_from_this<connect_op>, privat
     if (!req_.tls) return finish();
     tls_.emplace(std::move(socket_), *req_.tls);
     std::error_code ec;
-    prepare_client(*tls_, req_.server_name.empty() ? req_.host : req_.server_name, req_.tls_policy, ec);
+    prepare_client(tls_->stream(), req_.server_name.empty() ? req_.host : req_.server_name, req_.tls_policy, ec);
     if (ec) return fail(ec, "TLS set-up failed");
     tls_->async_handshake(asio::ssl::stream_base::client, [self = shared_from_this()](std::error_code ec2) {
       if (ec2) {
-        return self->fail(ec2, connect_failure{"TLS handshake failed: " + describe_handshake_failure(*self->tls_, ec2),
-                                                 classify_handshake_failure(*self->tls_, ec2), tls_verify_failures_seen(*self->tls_)});
+        return self->fail(ec2, connect_failure{"TLS handshake failed: " + describe_handshake_failure(self->tls_->stream(), ec2),
+                                                 classify_handshake_failure(self->tls_->stream(), ec2), tls_verify_failures_seen(self->tls_->stream())});
       }
       self->finish();
     });

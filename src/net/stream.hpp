@@ -6,6 +6,7 @@
 #include <string>
 #include <system_error>
 #include <utility>
+#include <memory>
 #include <variant>
 
 #include "net/asio.hpp"
@@ -14,7 +15,39 @@ namespace websock::net {
 
 using tcp = asio::ip::tcp;
 using unix_protocol = asio::local::stream_protocol;
-using tls_socket = asio::ssl::stream<tcp::socket>;
+// TLS over TCP, held out of line: Asio's SSL stream is about 440 bytes, and an any_stream holding
+// it inline made every plain connection that large too. Forwards what the runtime uses.
+class tls_socket {
+ public:
+  using stream_type = asio::ssl::stream<tcp::socket>;
+  using executor_type = stream_type::executor_type;
+  tls_socket(tcp::socket&& socket, asio::ssl::context& ctx)
+      : s_(std::make_unique<stream_type>(std::move(socket), ctx)) {}
+  stream_type& stream() noexcept { return *s_; }
+  executor_type get_executor() noexcept { return s_->get_executor(); }
+  stream_type::next_layer_type& next_layer() noexcept { return s_->next_layer(); }
+  stream_type::lowest_layer_type& lowest_layer() noexcept { return s_->lowest_layer(); }
+  SSL* native_handle() noexcept { return s_->native_handle(); }
+  template <class Buffers, class Handler>
+  auto async_read_some(const Buffers& b, Handler&& h) {
+    return s_->async_read_some(b, std::forward<Handler>(h));
+  }
+  template <class Buffers, class Handler>
+  auto async_write_some(const Buffers& b, Handler&& h) {
+    return s_->async_write_some(b, std::forward<Handler>(h));
+  }
+  template <class Handler>
+  auto async_handshake(asio::ssl::stream_base::handshake_type type, Handler&& h) {
+    return s_->async_handshake(type, std::forward<Handler>(h));
+  }
+  template <class Handler>
+  auto async_shutdown(Handler&& h) {
+    return s_->async_shutdown(std::forward<Handler>(h));
+  }
+
+ private:
+  std::unique_ptr<stream_type> s_;
+};
 using any_stream = std::variant<tcp::socket, tls_socket, unix_protocol::socket>;
 
 inline bool is_tls(const any_stream& s) noexcept { return std::holds_alternative<tls_socket>(s); }

@@ -131,14 +131,33 @@ TEST(Echo, NoCommonSubprotocolMeansNone) {
   EXPECT_EQ(conn.subprotocol(), "");
 }
 
+// Request headers are there in on_open, and given back after it (no handshake memory while the
+// connection lives) unless the route keeps them.
 TEST(Echo, ExtraHeadersReachTheServer) {
-  echo_server s;
-  client c({.headers = {{"X-Token", "abc"}}});
-  connection conn = c.connect_and_wait(s.url());
-  ASSERT_TRUE(s.server_side.wait([&] { return s.server_side.opens == 1; }));
-  const auto* h = core::find_header(s.server_side.last.request_headers(), "X-Token");
-  ASSERT_NE(h, nullptr);
-  EXPECT_EQ(h->value, "abc");
+  for (const bool keep : {false, true}) {
+    server srv({.threads = 1});
+    std::mutex mu;
+    std::string seen;
+    connection opened;
+    srv.route("/h", {.callbacks = {.on_open = [&](connection& c) {
+                       std::lock_guard lock(mu);
+                       if (const auto* h = core::find_header(c.request_headers(), "X-Token")) seen = h->value;
+                       opened = c;
+                     }},
+                     .keep_request_headers = keep});
+    srv.listen("127.0.0.1", 0);
+    srv.start();
+    recorder r;
+    client c({.headers = {{"X-Token", "abc"}}});
+    c.callbacks() = r.make();
+    connection conn = c.connect_and_wait("ws://127.0.0.1:" + std::to_string(srv.port()) + "/h");
+    ASSERT_FALSE(conn.send_text("barrier"));  // on_open has returned once a message was handled
+    ASSERT_FALSE(conn.ping({}));
+    ASSERT_TRUE(r.wait([&] { return r.pongs.size() == 1; }));
+    std::lock_guard lock(mu);
+    EXPECT_EQ(seen, "abc") << "keep=" << keep;
+    EXPECT_EQ(opened.request_headers().empty(), !keep) << "keep=" << keep;
+  }
 }
 
 TEST(Echo, SendFromManyThreads) {

@@ -1,5 +1,8 @@
-// Memory per idle connection (issue target: under 4 KiB): the server's heap growth for N idle
-// connections that each made one echo round trip, measured in-process with mallinfo2.
+// Memory per idle connection: the server's heap growth for N idle connections that each made one
+// echo round trip, measured in-process with mallinfo2. Issue 13 brought it from 3,072 to 2,272
+// bytes (the TLS stream out of line, request headers given back after on_open); the bound leaves
+// some room and fails when a change adds a few hundred bytes per connection. The sizes of the
+// structures themselves: tests/channel/memory_layout_test.cpp.
 #include <gtest/gtest.h>
 #include <malloc.h>
 
@@ -40,7 +43,7 @@ const std::string hi_echo{'\x81', '\x02', 'h', 'i'};
   return rest.find(hi_echo) != std::string::npos;
 }
 
-TEST(Memory, IdleConnectionCostsUnder4KiBOfHeap) {
+TEST(Memory, IdleConnectionHeapStaysUnder2600Bytes) {
 #ifdef WEBSOCK_TEST_SANITIZED
   GTEST_SKIP() << "sanitizer allocators do not report through mallinfo2";
 #else
@@ -67,7 +70,7 @@ TEST(Memory, IdleConnectionCostsUnder4KiBOfHeap) {
   const double per_connection = (static_cast<double>(after) - static_cast<double>(before)) / n;
   RecordProperty("heap_bytes_per_idle_connection", static_cast<int>(per_connection));
   std::printf("heap per idle connection: %.0f bytes\n", per_connection);
-  EXPECT_LT(per_connection, 4096.0);
+  EXPECT_LT(per_connection, 2600.0);
   EXPECT_GT(per_connection, 0.0);  // the measurement saw the sessions at all
 #endif
 }

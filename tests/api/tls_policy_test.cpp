@@ -55,7 +55,7 @@ outcome connect_with(const tls_server& s, const std::string& ca_file, const tls_
     out.report = f;
     if (stream == nullptr) return;
     out.connected = true;
-    out.seen_on_success = net::tls_verify_failures_seen(std::get<net::tls_socket>(*stream));
+    out.seen_on_success = net::tls_verify_failures_seen(std::get<net::tls_socket>(*stream).stream());
   });
   loop.run();
   return out;

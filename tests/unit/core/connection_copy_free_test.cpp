@@ -166,3 +166,32 @@ TEST(copy_free, header_only_does_not_apply_where_the_payload_must_change) {
 
 }  // namespace
 }  // namespace websock::test
+
+namespace websock::test {
+namespace {
+
+// A message of many small fragments (Autobahn 9.3/9.4) grows its assembly geometrically: it did
+// once grow by exactly one frame per frame, copying itself each time (quadratic, 9.3.1 took
+// minutes).
+TEST(copy_free, many_small_fragments_grow_the_assembly_geometrically) {
+  core::connection conn(server_options());
+  std::size_t reallocations = 0;
+  std::size_t capacity = 0;
+  const bytes piece = pattern(64);
+  for (int i = 0; i < 4096; ++i) {
+    bytes f = client_frame(i == 0 ? op::binary : op::continuation, piece, i == 4095);
+    const auto r = conn.receive(f);
+    if (conn.assembly_capacity() != capacity) {
+      ++reallocations;
+      capacity = conn.assembly_capacity();
+    }
+    if (i == 4095) {
+      ASSERT_EQ(r.ev.type, event_type::message);
+      EXPECT_EQ(r.ev.payload.size(), 4096u * 64);
+    }
+  }
+  EXPECT_LT(reallocations, 32u);
+}
+
+}  // namespace
+}  // namespace websock::test
