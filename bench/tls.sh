@@ -8,8 +8,9 @@
 # `websock bench` is the generator here (raw over TLS for the echo: tls:// --raw).
 #
 # Then (RECORDS=1, the default) how many TLS records carry the echoes: each server started again
-# under `strace -f` (its sends only, counts and sizes, not times: strace slows it), one run, and the
-# records in each send worked out from its size (TLS 1.3 AES-GCM adds 22 bytes per record).
+# under `strace -f` (its socket reads, sends and epoll_ctl calls: counts and sizes, not times, as
+# strace slows it), one run, and the records in each send worked out from its size (TLS 1.3
+# AES-GCM adds 22 bytes per record).
 #
 #   bench/tls.sh [BUILD_DIR]     (cmake --preset bench && cmake --build --preset bench)
 #   env: DURATION (s, default 5), REPS (default 3), CONNS (100), SIZE (1024), INFLIGHT (16),
@@ -78,12 +79,12 @@ done
 for p in "${servers[@]}"; do kill "$p" 2>/dev/null || true; wait "$p" 2>/dev/null || true; done
 servers=()
 
-# ---- TLS records per message: each server under strace (its sends: write, sendto, sendmsg).
+# ---- TLS records per message: each server under strace (reads, sends, epoll_ctl).
 if [ "$records" = 1 ]; then
   for s in tls-echo websock; do
     server_cmd $s
     echo "tls: $s under strace" >&2
-    start_pinned 0 "$dir/$s-strace.out" strace -f -qq -s 0 -e trace=write,writev,sendto,sendmsg -e signal=none \
+    start_pinned 0 "$dir/$s-strace.out" strace -f -qq -s 0 -e trace=read,recvfrom,recvmsg,write,writev,sendto,sendmsg,epoll_ctl -e signal=none \
       -o "$dir/$s.strace" "${cmd[@]}"
     tracer=$pid
     servers+=("$tracer")
@@ -123,14 +124,23 @@ if recs:
     print("TLS records sent by each server under strace -f (one run; records inferred from each send's size:")
     print("TLS 1.3 AES-GCM adds 22 bytes per record to whole messages of FRAME bytes):")
     print()
-    print("| server | messages echoed | sends | sends/msg | bytes/send | records/msg | messages/record | commonest sends (bytes x count) |")
-    print("|---|---:|---:|---:|---:|---:|---:|---|")
+    print("| server | messages echoed | socket reads/msg | epoll_ctl/msg | sends/msg | bytes/send | records/msg | messages/record | commonest sends (bytes x count) |")
+    print("|---|---:|---:|---:|---:|---:|---:|---:|---|")
     for r in recs:
-        frame, sizes = r["frame"], {}
+        frame, sizes, reads, ctls = r["frame"], {}, 0, 0
         for line in open(r["sends"]):
-            m = re.search(r"^\d+\s+(write|writev|sendto|sendmsg)\((\d+),.*\)\s+=\s+(\d+)$", line.strip())
-            if m and int(m.group(3)) >= 22 + 1:  # skip eventfd wake-ups (8 bytes)
-                sizes[int(m.group(3))] = sizes.get(int(m.group(3)), 0) + 1
+            m = re.search(r"^\d+\s+(\w+)\((\d+),.*\)\s+=\s+(\d+)$", line.strip())
+            if not m:
+                continue
+            call, n = m.group(1), int(m.group(3))
+            if call == "epoll_ctl":
+                ctls += 1
+            elif n < 22 + 1:  # not TLS: eventfd wake-ups (8 bytes), end of file
+                continue
+            elif call in ("read", "recvfrom", "recvmsg"):
+                reads += 1
+            else:
+                sizes[n] = sizes.get(n, 0) + 1
         def records_in(n):  # smallest k with n - 22k a whole number of messages; else a 16 KiB record each
             for k in range(1, 47):
                 if (n - 22 * k) > 0 and (n - 22 * k) % frame == 0:
@@ -141,7 +151,7 @@ if recs:
         recs_n = sum(records_in(n) * c for n, c in sizes.items())
         msgs = r["result"]["messages"]
         top = ", ".join("%d x %d" % (n, c) for n, c in sorted(sizes.items(), key=lambda x: -x[1])[:3])
-        print("| %s | %s | %s | %.3f | %.0f | %.3f | %.1f | %s |" % (
-            r["server"], format(msgs, ","), format(sends, ","), sends / msgs, total / max(sends, 1),
+        print("| %s | %s | %.3f | %.3f | %.3f | %.0f | %.3f | %.1f | %s |" % (
+            r["server"], format(msgs, ","), reads / msgs, ctls / msgs, sends / msgs, total / max(sends, 1),
             recs_n / msgs, msgs / max(recs_n, 1), top))
 PY
