@@ -2,10 +2,13 @@
 # `websock bench` end to end: against `websock serve` (WebSocket) and against the plain TCP echo
 # peer (--raw) it must count echoes and report them as a table and as JSON; against a server that
 # corrupts its echoes it must notice and fail; against no server it must fail with one line; with
-# --deflate JSON text must shrink on the wire and a declining server must fail the run.
+# --deflate JSON text must shrink on the wire and a declining server must fail the run; over TLS
+# (wss:// to websock serve, tls:// --raw to the TLS echo peer) it must verify the server's
+# certificate: trusted with --ca, refused without it.
 set -euo pipefail
 ws=$1
 tcp_echo=$2
+tls_echo=$3
 out=$(mktemp -d)
 pids=()
 trap 'for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$out"' EXIT
@@ -92,7 +95,7 @@ set -e
 [ "$status" != 0 ] || fail "bench against a closed port exited 0"
 grep -q 'FAILED' "$out/none.err" || fail "no reason given: $(cat "$out/none.err")"
 # 6. Bad arguments are refused before anything is opened.
-if "$ws" bench "wss://127.0.0.1:1/" -d 1 >/dev/null 2>&1; then fail "wss:// accepted"; fi
+if "$ws" bench "ws://127.0.0.1:1/" --ca /dev/null -d 1 >/dev/null 2>&1; then fail "--ca without TLS accepted"; fi
 if "$ws" bench "tcp://127.0.0.1:1" --raw --deflate -d 1 >/dev/null 2>&1; then fail "--raw --deflate accepted"; fi
 if "$ws" bench "ws://127.0.0.1:1/" --payload lorem -d 1 >/dev/null 2>&1; then fail "--payload lorem accepted"; fi
 if "$ws" serve --deflate --deflate-window-bits 7 >/dev/null 2>&1; then fail "serve accepted 7 window bits"; fi
@@ -141,4 +144,42 @@ set -e
 [ "$status" != 0 ] || fail "bench --deflate against a server without it exited 0"
 grep -q 'declined permessage-deflate' "$out/declined.err" || fail "no reason given: $(cat "$out/declined.err")"
 
-echo "websock bench: ws $messages echoes in 1 s; raw, corrupted-echo, no-server and deflate cases as expected"
+# 8. TLS, with a throwaway certificate for 127.0.0.1 trusted through --ca: wss:// through websock serve,
+# raw tls:// through the TLS echo peer (small messages, and large ones that fill the socket so the peer
+# has to keep what SSL_write could not send); without --ca the certificate is refused.
+openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -subj /CN=127.0.0.1 \
+  -addext subjectAltName=IP:127.0.0.1 -days 1 -keyout "$out/key.pem" -out "$out/cert.pem" 2>"$out/openssl.err" \
+  || fail "openssl could not make a certificate: $(cat "$out/openssl.err")"
+"$ws" serve --port 0 --threads 1 -q --tls-cert "$out/cert.pem" --tls-key "$out/key.pem" >"$out/serve_tls.out" 2>&1 &
+pids+=($!)
+sport=$(port_of "$out/serve_tls.out")
+[ -n "$sport" ] || fail "serve --tls-cert printed no URL"
+"$tls_echo" "$out/cert.pem" "$out/key.pem" 0 >"$out/tls_echo.out" 2>&1 &
+pids+=($!)
+lport=$(port_of "$out/tls_echo.out")
+[ -n "$lport" ] || fail "tls echo did not start: $(cat "$out/tls_echo.out")"
+tls_run() {  # $1 = name, then the bench arguments: must open 4, echo > 100 exactly, no errors
+  local name=$1
+  shift
+  timeout 30 "$ws" bench "$@" --ca "$out/cert.pem" -c 4 -d 1 --json >"$out/$name.json" 2>"$out/$name.err" \
+    || fail "bench $name exited $?: $(cat "$out/$name.err")"
+  /usr/bin/python3 - "$out/$name.json" <<'PY' || fail "$name: $(cat "$out/$name.json")"
+import json, sys
+r = json.load(open(sys.argv[1]))
+assert r["open"] == 4 and r["mismatches"] == 0 and r["errors"] == 0 and r["messages"] > 100, r
+PY
+}
+tls_run wss "wss://127.0.0.1:$sport/echo" -s 1024 -k 4
+tls_run tls_raw "tls://127.0.0.1:$lport" --raw -s 1024 -k 16
+tls_run tls_raw_large "tls://127.0.0.1:$lport" --raw -s 200000 -k 4
+for url in "wss://127.0.0.1:$sport/echo" "tls://127.0.0.1:$lport --raw"; do
+  set +e
+  # shellcheck disable=SC2086  # the URL and --raw
+  timeout 30 "$ws" bench $url -c 1 -d 1 >/dev/null 2>"$out/untrusted.err"
+  status=$?
+  set -e
+  [ "$status" = 1 ] || fail "$url without --ca: exit $status, expected 1"
+  grep -q 'certificate verify failed' "$out/untrusted.err" || fail "$url without --ca: $(cat "$out/untrusted.err")"
+done
+
+echo "websock bench: ws $messages echoes in 1 s; raw, corrupted-echo, no-server, deflate and TLS cases as expected"

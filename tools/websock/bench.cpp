@@ -21,23 +21,27 @@
 namespace cli {
 namespace {
 
-// ws://host[:port][/path], tcp://host:port or host:port; [v6]:port.
+// ws[s]://host[:port][/path], tcp://host:port, tls://host:port or host:port; [v6]:port.
 bool parse_target(const std::string& text, bool raw, load_spec& out, std::string& why) {
   std::string rest = text;
   std::uint16_t default_port = 0;
   if (rest.rfind("ws://", 0) == 0) {
     rest.erase(0, 5);
     default_port = 80;
+  } else if (rest.rfind("wss://", 0) == 0) {
+    rest.erase(0, 6);
+    default_port = 443;
+    out.tls = true;
   } else if (rest.rfind("tcp://", 0) == 0) {
     rest.erase(0, 6);
-  } else if (rest.rfind("wss://", 0) == 0) {
-    why = "wss:// is not supported by bench (measure the echo path, not TLS)";
-    return false;
+  } else if (rest.rfind("tls://", 0) == 0) {
+    rest.erase(0, 6);
+    out.tls = true;
   } else if (rest.find("://") != std::string::npos) {
-    why = "expected ws://, tcp:// or host:port";
+    why = "expected ws://, wss://, tcp://, tls:// or host:port";
     return false;
   } else if (!raw) {
-    why = "WebSocket mode needs a ws:// URL (or use --raw)";
+    why = "WebSocket mode needs a ws:// or wss:// URL (or use --raw)";
     return false;
   }
   const auto slash = rest.find('/');
@@ -128,6 +132,11 @@ int bench(const bench_args& a) {
     spec.target = request.target;
   }
   spec.raw = a.raw;
+  if (!a.ca_file.empty() && !spec.tls) {
+    std::fprintf(stderr, "websock bench: --ca needs a wss:// or tls:// URL\n");
+    return 2;
+  }
+  spec.ca_file = a.ca_file;
   spec.size = a.size;
   spec.inflight = a.inflight;
   if (a.raw && a.size == 0) {

@@ -1,12 +1,17 @@
 // The connections of `websock bench` on one Asio io_context. Per connection: one read always
 // pending, at most one write in flight (everything queued meanwhile leaves in the next one), and a
 // ring of send times, one slot per message in flight. Echoes must come back in order and equal to
-// what was sent; anything else is a mismatch, reported at once on stderr.
+// what was sent; anything else is a mismatch, reported at once on stderr. With TLS an Asio SSL
+// stream sits on the socket: the server's certificate is verified (chain and host name or IP)
+// against the system's store or --ca, before the WebSocket handshake (if any).
 #define ASIO_STANDALONE
 #define ASIO_NO_DEPRECATED
 #include "bench_load.hpp"
 
 #include <asio.hpp>
+#include <asio/ssl.hpp>
+#include <openssl/ssl.h>
+#include <openssl/x509v3.h>
 #include <cstdio>
 #include <cstring>
 #include <optional>
@@ -52,6 +57,7 @@ struct load_worker::impl {
   load_worker& owner;
   load_spec spec;
   asio::io_context ctx{1};
+  std::optional<asio::ssl::context> tls_ctx;  // spec.tls: made by open()
   std::vector<std::unique_ptr<conn>> conns;
   std::size_t opened = 0;
   bool stopping = false;
@@ -73,6 +79,7 @@ struct load_worker::impl::conn {
   impl& worker;
   std::size_t id;
   tcp::socket sock;
+  std::unique_ptr<asio::ssl::stream<tcp::socket&>> tls;  // spec.tls: over sock
   std::uint64_t rng;
   std::optional<core::connection> ws;  // empty in raw mode
   std::optional<core::client_handshake> hs;
@@ -92,19 +99,58 @@ struct load_worker::impl::conn {
     sock.async_connect(ep, [this](std::error_code ec) {
       if (ec) return fail("connect: " + ec.message());
       sock.set_option(tcp::no_delay(true));
-      if (worker.spec.raw) return ready();
-      hs.emplace(core::client_handshake_options{
-          .host = worker.spec.host_header, .target = worker.spec.target, .deflate = deflate_offer()});
-      request = hs->request();
-      asio::async_write(sock, asio::buffer(request), [this](std::error_code e, std::size_t) {
-        if (e) return fail("handshake write: " + e.message());
-        read_handshake();
+      if (!worker.spec.tls) return upgrade();
+      tls = std::make_unique<asio::ssl::stream<tcp::socket&>>(sock, *worker.tls_ctx);
+      if (!verify_server(worker.spec.host)) return fail("TLS: cannot set up the host name check");
+      tls->async_handshake(asio::ssl::stream_base::client, [this](std::error_code e) {
+        if (e) return fail("TLS handshake: " + e.message());
+        upgrade();
       });
     });
   }
 
+  // The certificate must name the host (SNI too for a name) or the IP address we connect to.
+  bool verify_server(const std::string& host) {
+    SSL* ssl = tls->native_handle();
+    std::error_code not_ip;
+    const auto address = asio::ip::make_address(host, not_ip);
+    if (not_ip && SSL_set_tlsext_host_name(ssl, host.c_str()) != 1) return false;
+    X509_VERIFY_PARAM* param = SSL_get0_param(ssl);
+    return (not_ip ? X509_VERIFY_PARAM_set1_host(param, host.c_str(), host.size())
+                   : X509_VERIFY_PARAM_set1_ip_asc(param, address.to_string().c_str())) == 1;
+  }
+
+  // One read or one whole write on the connection's stream, TLS or not.
+  template <class Handler>
+  void read_some(asio::mutable_buffer b, Handler&& h) {
+    if (tls) {
+      tls->async_read_some(b, std::forward<Handler>(h));
+    } else {
+      sock.async_read_some(b, std::forward<Handler>(h));
+    }
+  }
+  template <class Handler>
+  void write_all(asio::const_buffer b, Handler&& h) {
+    if (tls) {
+      asio::async_write(*tls, b, std::forward<Handler>(h));
+    } else {
+      asio::async_write(sock, b, std::forward<Handler>(h));
+    }
+  }
+
+  void upgrade() {
+    if (worker.spec.raw) return ready();
+    hs.emplace(core::client_handshake_options{
+        .host = worker.spec.host_header, .target = worker.spec.target, .deflate = deflate_offer()});
+    request = hs->request();
+    write_all(asio::buffer(request), [this](std::error_code e, std::size_t) {
+      if (e) return fail("handshake write: " + e.message());
+      read_handshake();
+    });
+  }
+
   void read_handshake() {
-    sock.async_read_some(asio::buffer(read_buf), [this](std::error_code ec, std::size_t n) {
+    read_some(asio::buffer(read_buf), [this](std::error_code ec, std::size_t n) {
       if (ec) return fail("handshake read: " + ec.message());
       const std::size_t head = hs->feed(std::span<const std::byte>(read_buf.data(), n));
       if (!hs->done()) return read_handshake();
@@ -171,7 +217,7 @@ struct load_worker::impl::conn {
       out.clear();
     }
     writing = true;
-    asio::async_write(sock, asio::buffer(spare.data(), spare.size()), [this](std::error_code ec, std::size_t) {
+    write_all(asio::buffer(spare.data(), spare.size()), [this](std::error_code ec, std::size_t) {
       writing = false;
       if (ec) return fail("write: " + ec.message());
       flush();
@@ -179,8 +225,12 @@ struct load_worker::impl::conn {
   }
 
   void read() {
-    sock.async_read_some(asio::buffer(read_buf), [this](std::error_code ec, std::size_t n) {
-      if (ec) return fail(ec == asio::error::eof ? std::string("closed by the server") : "read: " + ec.message());
+    read_some(asio::buffer(read_buf), [this](std::error_code ec, std::size_t n) {
+      // A TLS peer that closes without close_notify: stream_truncated.
+      if (ec) {
+        const bool closed = ec == asio::error::eof || ec == asio::ssl::error::stream_truncated;
+        return fail(closed ? std::string("closed by the server") : "read: " + ec.message());
+      }
       if (dead) return;
       const std::uint64_t t = now_ns();
       worker.result.wire_bytes += n;
@@ -269,6 +319,20 @@ std::size_t load_worker::open() {
     return 0;
   }
   const tcp::endpoint ep = *endpoints.begin();
+  if (w.spec.tls) {
+    w.tls_ctx.emplace(asio::ssl::context::tls_client);
+    if (w.spec.ca_file.empty()) {
+      w.tls_ctx->set_default_verify_paths(ec);
+    } else {
+      w.tls_ctx->load_verify_file(w.spec.ca_file, ec);
+    }
+    if (!ec) w.tls_ctx->set_verify_mode(asio::ssl::verify_peer, ec);
+    if (ec) {
+      w.error(0, "TLS: cannot load " + (w.spec.ca_file.empty() ? std::string("the system's CAs") : w.spec.ca_file) +
+                     ": " + ec.message());
+      return 0;
+    }
+  }
   for (auto& c : w.conns) c->open(ep);
   w.ctx.run();
   w.ctx.restart();

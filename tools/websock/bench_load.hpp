@@ -1,7 +1,7 @@
 // The load of `websock bench`: one event loop (one thread) driving many connections, each keeping
 // `inflight` messages pipelined and checking every echoed byte. WebSocket framing comes from the
 // core engine (client role, streamed pieces, so a large echo is verified without being copied);
-// `raw` speaks plain TCP echo. Asio stays inside bench_load.cpp.
+// `raw` speaks plain TCP echo; `tls` puts TLS under either. Asio stays inside bench_load.cpp.
 #pragma once
 
 #include <atomic>
@@ -18,6 +18,8 @@ namespace cli {
 
 struct load_spec {
   bool raw = false;           // plain TCP echo, no WebSocket
+  bool tls = false;           // TLS over the TCP connection (wss://, tls://), server verified
+  std::string ca_file;        // TLS: trust the CAs in this PEM file instead of the system's store
   std::string host;           // to connect to
   std::uint16_t port = 0;
   std::string host_header;    // WebSocket: Host header value

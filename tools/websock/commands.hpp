@@ -58,6 +58,7 @@ struct bench_args {
   std::size_t threads = 1;     // event loops
   bool json = false;
   bool raw = false;            // plain TCP echo, no WebSocket
+  std::string ca_file;         // wss://, tls://: trust the CAs in this PEM file (a test certificate)
   int pid = 0;                 // server process whose CPU time to report
   bool deflate = false;        // offer permessage-deflate; a server that declines it fails the run
   std::string payload = "random";  // random: incompressible binary; json: JSON-like text

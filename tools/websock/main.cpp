@@ -56,7 +56,7 @@ int main(int argc, char** argv) {
 
   cli::bench_args bench;
   auto* b = app.add_subcommand("bench", "Load generator for any echo server: pipelined, verified, timed");
-  b->add_option("url", bench.url, "ws://host:port/path (or tcp://host:port with --raw)")->required();
+  b->add_option("url", bench.url, "ws:// or wss://host:port/path (or tcp:// or tls://host:port with --raw)")->required();
   b->add_option("--connections,-c", bench.connections, "Connections")->capture_default_str()->check(CLI::PositiveNumber);
   b->add_option("--size,-s", bench.size, "Bytes per message")->capture_default_str();
   b->add_option("--duration,-d", bench.duration, "Seconds to run")->capture_default_str()->check(CLI::NonNegativeNumber);
@@ -64,6 +64,7 @@ int main(int argc, char** argv) {
   b->add_option("--threads,-t", bench.threads, "Event-loop threads")->capture_default_str()->check(CLI::PositiveNumber);
   b->add_flag("--json", bench.json, "Print one JSON object instead of the table");
   b->add_flag("--raw", bench.raw, "Plain TCP echo, no WebSocket");
+  b->add_option("--ca", bench.ca_file, "wss://, tls://: trust the CAs in this PEM file (the server's certificate is always verified)");
   b->add_option("--pid", bench.pid, "Also report this server process's CPU time per message");
   b->add_flag("--deflate", bench.deflate, "Offer permessage-deflate; fail if the server declines it");
   b->add_option("--payload", bench.payload, "random (binary, incompressible) or json (text that compresses as JSON does)")
