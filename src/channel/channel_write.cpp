@@ -84,6 +84,14 @@ void channel::after_io() {
     parse_held_input();
     if (phase_ == phase::closed) return;
   }
+  // TLS: records OpenSSL already holds are read before we write, so that the answers to everything
+  // one socket read brought leave in one SSL_write (one record of up to 16 KiB), not one per record.
+  if (!reading_ && want_read()) {
+    if (auto* tls = std::get_if<net::tls_socket>(&stream_); tls != nullptr && net::tls_input_buffered(*tls)) {
+      read();
+      if (reading_) return;  // its completion comes back here, and flushes once the input is used up
+    }
+  }
   flush();
   if (phase_ == phase::closed) return;
   // RFC 6455 7.1.1: once both closes crossed, the server closes TCP first.
