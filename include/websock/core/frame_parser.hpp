@@ -105,6 +105,9 @@ class frame_parser {
   std::uint8_t header_need_ = 2;
   errc error_ = errc::ok;
   std::array<std::byte, max_frame_header> header_buf_{};
+  // Past `take` payload bytes of the input.
+  void advance(std::span<std::byte>& input, std::size_t& consumed, std::size_t take) noexcept;
+
   frame_header frame_{};
   std::uint64_t remaining_ = 0;
   std::uint64_t offset_ = 0;
@@ -116,12 +119,16 @@ inline std::span<std::byte> frame_parser::read_payload(std::span<std::byte>& inp
       static_cast<std::size_t>(std::min<std::uint64_t>(remaining_, input.size()));
   std::byte* data = input.data();
   if (frame_.mask && take > 0) apply_mask(data, take, *frame_.mask, offset_);
+  advance(input, consumed, take);
+  return {data, take};
+}
+
+inline void frame_parser::advance(std::span<std::byte>& input, std::size_t& consumed, std::size_t take) noexcept {
   input = input.subspan(take);
   consumed += take;
   remaining_ -= take;
   offset_ += take;
   if (remaining_ == 0) in_payload_ = false;
-  return {data, take};
 }
 
 inline std::span<std::byte> frame_parser::read_payload_to(std::span<std::byte>& input, std::size_t& consumed,
@@ -135,11 +142,7 @@ inline std::span<std::byte> frame_parser::read_payload_to(std::span<std::byte>& 
       std::memcpy(out, input.data(), take);
     }
   }
-  input = input.subspan(take);
-  consumed += take;
-  remaining_ -= take;
-  offset_ += take;
-  if (remaining_ == 0) in_payload_ = false;
+  advance(input, consumed, take);
   return {out, take};
 }
 
