@@ -22,9 +22,8 @@ std::error_code connection::send(message_kind kind, shared_bytes payload) const 
 
 shared_bytes message::share() const {
   if (from != nullptr) return from->share(data);
-  auto copy = std::make_shared<std::vector<std::byte>>(data.begin(), data.end());
-  const std::span<const std::byte> bytes(*copy);
-  return {std::move(copy), bytes};
+  auto copy = runtime::copy_to_shared(data);
+  return {std::move(copy.owner), copy.bytes};
 }
 
 std::error_code connection::send_text(std::string_view text) const {

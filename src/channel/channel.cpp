@@ -364,9 +364,13 @@ shared_payload channel::share_received(std::span<const std::byte> payload) {
     std::shared_ptr<const std::byte[]> owner(std::move(taken));
     return {std::move(owner), payload};
   }
-  auto copy = std::make_shared<std::vector<std::byte>>(payload.begin(), payload.end());
-  const std::span<const std::byte> bytes(*copy);
-  return {std::move(copy), bytes};
+  return copy_to_shared(payload);
+}
+
+shared_payload copy_to_shared(std::span<const std::byte> bytes) {
+  auto copy = std::make_shared<std::vector<std::byte>>(bytes.begin(), bytes.end());
+  const std::span<const std::byte> view(*copy);
+  return {std::move(copy), view};
 }
 
 std::error_code channel::ping(std::span<const std::byte> payload) {

@@ -116,6 +116,8 @@ struct shared_payload {
   std::shared_ptr<const void> owner;
   std::span<const std::byte> bytes;
 };
+// A shared copy of bytes that are not kept otherwise.
+shared_payload copy_to_shared(std::span<const std::byte> bytes);
 using pull_write_done = std::function<void(std::error_code)>;
 
 class channel final : public std::enable_shared_from_this<channel>, private net::timer_client {
